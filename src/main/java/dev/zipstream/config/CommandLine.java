@@ -1,0 +1,108 @@
+package dev.zipstream.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command-line flags: {@code --folder_path my_photos}, {@code --response_delay 1}, {@code --debug_mode}, ...
+ * Each flag names a setting exactly as its environment variable does, in lower case, and becomes a system
+ * property, which outranks environment variables, {@code .env} and {@code application.yaml}.
+ */
+public final class CommandLine {
+
+    /** One flag: its name, the configuration property it sets, its default, and what it does. */
+    record Option(String flag, String property, String defaultValue, boolean isSwitch, String help) {
+    }
+
+    static final List<Option> OPTIONS = List.of(
+            new Option("folder_path", "folder.path", Defaults.FOLDER_PATH, false,
+                    "folder whose sub-folders are served as archives"),
+            new Option("response_delay", "response.delay", Defaults.RESPONSE_DELAY, false,
+                    "seconds to pause before every chunk (fractional allowed)"),
+            new Option("debug_mode", "debug.mode", Defaults.DEBUG_MODE, true,
+                    "debug logs, one line per chunk sent"),
+            new Option("chunk_size", "chunk.size", Defaults.CHUNK_SIZE, false,
+                    "bytes per chunk on the copying path"),
+            new Option("crc_cache_entries", "crc.cache.entries", Defaults.CRC_CACHE_ENTRIES, false,
+                    "files whose CRC-32 is remembered (0 = no cache)"),
+            new Option("crc_cache_max_bytes", "crc.cache.max.bytes", Defaults.CRC_CACHE_MAX_BYTES, false,
+                    "estimated heap bytes the CRC-32 cache may use"),
+            new Option("zero_copy", "zero.copy", Defaults.ZERO_COPY, false,
+                    "send file bytes with sendfile on plain HTTP/1.1"),
+            new Option("max_concurrent_downloads", "max.concurrent.downloads", Defaults.MAX_CONCURRENT_DOWNLOADS,
+                    false, "archives sent at once before answering 503 (0 = unlimited)"));
+
+    /** A flag that does not exist, or lacks its value. */
+    public static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** What the arguments asked for: help, or these properties. */
+    public record Parsed(boolean help, Map<String, String> properties) {
+    }
+
+    private CommandLine() {
+    }
+
+    public static Parsed parse(String... args) throws UsageException {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return new Parsed(true, Map.of());
+            }
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int equals = name.indexOf('=');
+            if (equals >= 0) {
+                value = name.substring(equals + 1);
+                name = name.substring(0, equals);
+            }
+            Option option = find(name);
+            if (value == null) {
+                if (option.isSwitch()) {
+                    value = "true";
+                } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    value = args[++i];
+                } else {
+                    throw new UsageException("--" + name + " needs a value");
+                }
+            }
+            properties.put(option.property(), value);
+        }
+        return new Parsed(false, properties);
+    }
+
+    private static Option find(String name) throws UsageException {
+        String normalized = name.replace('-', '_');
+        for (Option option : OPTIONS) {
+            if (option.flag().equals(normalized)) {
+                return option;
+            }
+        }
+        throw new UsageException("unknown option '--" + name + "'");
+    }
+
+    public static String help() {
+        StringBuilder out = new StringBuilder("""
+                Usage: java -jar target/quarkus-app/quarkus-run.jar [options]
+                Serves every folder under FOLDER_PATH as a ZIP at /archive/<folder>/ (port 8080).
+                Each option can also be set as the environment variable in capitals (FOLDER_PATH=...),
+                or in .env; options given here win.
+
+                Options:
+                """);
+        for (Option option : OPTIONS) {
+            String flag = "--" + option.flag() + (option.isSwitch() ? "" : " VALUE");
+            out.append(String.format("  %-34s %s (default: %s)%n", flag, option.help(), option.defaultValue()));
+        }
+        out.append(String.format("  %-34s %s%n", "-h, --help", "print this help and exit"));
+        return out.toString();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.zipstream.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+import dev.zipstream.crc.CrcCache;
+import dev.zipstream.crc.CrcService;
+import dev.zipstream.plan.ArchiveFolders;
+import dev.zipstream.stream.ArchiveStreamer;
+
+/** Builds the service's plain-Java parts from the settings; the format and streaming layers know no CDI. */
+public class ServiceBeans {
+
+    @Produces
+    @Singleton
+    ArchiveFolders archiveFolders(ServiceSettings settings) {
+        return new ArchiveFolders(Path.of(settings.folderPath()));
+    }
+
+    @Produces
+    @Singleton
+    CrcService crcService(ServiceSettings settings) {
+        return new CrcService(new CrcCache(settings.crcCacheEntries(), settings.crcCacheMaxBytes()),
+                Infrastructure.getDefaultWorkerPool());
+    }
+
+    @Produces
+    @Singleton
+    ArchiveStreamer archiveStreamer(ServiceSettings settings, CrcService crcs) {
+        long delayNanos = Math.round(settings.responseDelay() * 1_000_000_000d);
+        return new ArchiveStreamer(crcs, Infrastructure.getDefaultWorkerPool(), settings.chunkSize(),
+                Duration.ofNanos(delayNanos));
+    }
+}

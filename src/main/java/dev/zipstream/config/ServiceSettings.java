@@ -1,0 +1,54 @@
+package dev.zipstream.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Every setting of the service. Each is read, highest priority first, from a command-line flag
+ * ({@code --folder_path}), an environment variable ({@code FOLDER_PATH}), the {@code .env} file in the working
+ * directory, then {@code application.yaml}. Defaults are in {@link Defaults}, which {@code --help} prints too.
+ */
+@ConfigMapping(prefix = "")
+public interface ServiceSettings {
+
+    /** {@code FOLDER_PATH}: the root whose sub-folders are served as archives. Default {@code test_photos}. */
+    @WithName("folder.path")
+    @WithDefault(Defaults.FOLDER_PATH)
+    String folderPath();
+
+    /** {@code RESPONSE_DELAY}: seconds to pause before every chunk (fractional allowed). Default 0. */
+    @WithName("response.delay")
+    @WithDefault(Defaults.RESPONSE_DELAY)
+    double responseDelay();
+
+    /** {@code DEBUG_MODE}: debug logs, a line per chunk sent. Default false. */
+    @WithName("debug.mode")
+    @WithDefault(Defaults.DEBUG_MODE)
+    boolean debugMode();
+
+    /** {@code CHUNK_SIZE}: bytes per chunk on the copying path. Default 65536. */
+    @WithName("chunk.size")
+    @WithDefault(Defaults.CHUNK_SIZE)
+    int chunkSize();
+
+    /** {@code CRC_CACHE_ENTRIES}: most files whose CRC-32 is remembered; 0 turns the cache off. Default 200000. */
+    @WithName("crc.cache.entries")
+    @WithDefault(Defaults.CRC_CACHE_ENTRIES)
+    int crcCacheEntries();
+
+    /** {@code CRC_CACHE_MAX_BYTES}: estimated heap the CRC cache may use. Default 67108864 (64 MiB). */
+    @WithName("crc.cache.max.bytes")
+    @WithDefault(Defaults.CRC_CACHE_MAX_BYTES)
+    long crcCacheMaxBytes();
+
+    /** {@code ZERO_COPY}: send file bytes with sendfile on plain HTTP/1.1 connections. Default true. */
+    @WithName("zero.copy")
+    @WithDefault(Defaults.ZERO_COPY)
+    boolean zeroCopy();
+
+    /** {@code MAX_CONCURRENT_DOWNLOADS}: archives sent at once before answering 503; 0 = unlimited. */
+    @WithName("max.concurrent.downloads")
+    @WithDefault(Defaults.MAX_CONCURRENT_DOWNLOADS)
+    int maxConcurrentDownloads();
+}

@@ -1,0 +1,121 @@
+package dev.zipstream.http;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import dev.zipstream.observability.ArchiveMetrics;
+import dev.zipstream.plan.ArchiveFolderException;
+import dev.zipstream.plan.ArchiveFolders;
+import dev.zipstream.plan.ArchivePlan;
+import dev.zipstream.stream.ByteRange;
+
+/**
+ * {@code GET /archive/{hash}/}: the folder {@code FOLDER_PATH/{hash}} as one ZIP, with an exact length, validators
+ * and byte ranges. {@code HEAD} answers the same headers and reads no file data. Plans on a worker thread (this
+ * method is blocking); the bytes are sent by {@link ArchiveBodyWriter}.
+ */
+@jakarta.ws.rs.Path("/archive")
+public class ArchiveResource {
+
+    private static final Logger LOG = Logger.getLogger(ArchiveResource.class);
+    static final String ZIP = "application/zip";
+
+    private final ArchiveFolders folders;
+    private final ArchiveMetrics metrics;
+
+    public ArchiveResource(ArchiveFolders folders, ArchiveMetrics metrics) {
+        this.folders = folders;
+        this.metrics = metrics;
+    }
+
+    @GET
+    @jakarta.ws.rs.Path("{hash}{slash: /?}")
+    public Response download(@PathParam("hash") String hash, @Context HttpHeaders headers) {
+        return answer(hash, headers, true);
+    }
+
+    @HEAD
+    @jakarta.ws.rs.Path("{hash}{slash: /?}")
+    public Response describe(@PathParam("hash") String hash, @Context HttpHeaders headers) {
+        return answer(hash, headers, false);
+    }
+
+    private Response answer(String hash, HttpHeaders headers, boolean withBody) {
+        Optional<Path> folder = folders.locate(hash);
+        if (folder.isEmpty()) {
+            return notFound(hash, headers, "no such folder");
+        }
+        ArchivePlan plan;
+        try {
+            plan = folders.plan(folder.get());
+        } catch (ArchiveFolderException.OutsideRoot e) {
+            return notFound(hash, headers, e.getMessage());
+        } catch (ArchiveFolderException e) {
+            LOG.errorf("Archive %s unavailable: %s", hash, e.getMessage());
+            return ErrorPages.unavailable(headers);
+        }
+        String etag = plan.etag();
+        String lastModified = Preconditions.formatHttpDate(plan.lastModified());
+        if (Preconditions.notModified(headers.getHeaderString(HttpHeaders.IF_NONE_MATCH),
+                headers.getHeaderString(HttpHeaders.IF_MODIFIED_SINCE), etag, plan.lastModified())) {
+            return Response.notModified().header(HttpHeaders.ETAG, etag)
+                    .header(HttpHeaders.LAST_MODIFIED, lastModified)
+                    .header(HttpHeaders.CACHE_CONTROL, "private").build();
+        }
+        RangeHeader.Result wanted = Preconditions.rangeApplies(headers.getHeaderString("If-Range"), etag,
+                plan.lastModified())
+                        ? RangeHeader.parse(headers.getHeaderString("Range"), plan.length())
+                        : new RangeHeader.Whole();
+        Response.ResponseBuilder response;
+        ByteRange range;
+        if (wanted instanceof RangeHeader.Unsatisfiable) {
+            return Response.status(Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    .header("Content-Range", "bytes */" + plan.length())
+                    .header(HttpHeaders.ETAG, etag).header(HttpHeaders.CACHE_CONTROL, "private").build();
+        } else if (wanted instanceof RangeHeader.Partial partial) {
+            range = partial.range();
+            response = Response.status(Response.Status.PARTIAL_CONTENT)
+                    .header("Content-Range", RangeHeader.contentRange(range, plan.length()));
+        } else {
+            range = ByteRange.whole(plan.length());
+            response = Response.ok();
+        }
+        response.type(ZIP)
+                .header(HttpHeaders.CONTENT_LENGTH, range.length())
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(hash + ".zip"))
+                .header(HttpHeaders.ETAG, etag)
+                .header(HttpHeaders.LAST_MODIFIED, lastModified)
+                .header("Accept-Ranges", "bytes")
+                .header(HttpHeaders.CACHE_CONTROL, "private")
+                .header("X-Content-Type-Options", "nosniff");
+        if (withBody && range.length() > 0) {
+            String label = wanted instanceof RangeHeader.Partial ? range.start() + "-" + (range.end() - 1) : "-";
+            response.entity(new ArchiveBody(hash, plan, range, label));
+        }
+        return response.build();
+    }
+
+    private Response notFound(String hash, HttpHeaders headers, String reason) {
+        metrics.notFound();
+        LOG.infof("Archive not found: %s (%s)", printable(hash), reason);
+        return ErrorPages.notFound(headers);
+    }
+
+    /** A requested name as it may appear in a log line: no control characters, bounded length. */
+    static String printable(String hash) {
+        String bounded = hash.length() > 160 ? hash.substring(0, 160) + "..." : hash;
+        StringBuilder out = new StringBuilder(bounded.length());
+        bounded.codePoints().forEach(c -> out.append(Character.isISOControl(c) ? "\\x" + Integer.toHexString(c)
+                : Character.toString(c)));
+        return out.toString();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.zipstream.http;
+
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+import dev.zipstream.observability.DownloadTracker;
+
+/**
+ * Writes a {@code Multi<Buffer>} to a Vert.x response whose {@code Content-Length} is already set: one chunk is
+ * requested at a time, and the next only once the connection's write queue has room, so a slow client holds one
+ * or two chunks and no thread. A client hang-up cancels the stream (which closes its files); a failure resets the
+ * connection, so the client sees a broken transfer, never a complete-looking archive.
+ */
+final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
+
+    private static final Logger LOG = Logger.getLogger(CopyingResponseWriter.class);
+
+    private final HttpServerResponse response;
+    private final long expectedBytes;
+    private final DownloadTracker tracker;
+    private final Runnable onDone;
+    private final AtomicBoolean awaitingDrain = new AtomicBoolean();
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile Flow.Subscription subscription;
+    /** The latest chunk's write: writes complete in order, so its success means every byte reached the socket. */
+    private volatile Future<Void> lastWrite = Future.succeededFuture();
+
+    CopyingResponseWriter(HttpServerResponse response, long expectedBytes, DownloadTracker tracker,
+            Runnable onDone) {
+        this.response = response;
+        this.expectedBytes = expectedBytes;
+        this.tracker = tracker;
+        this.onDone = onDone;
+    }
+
+    void start(Multi<Buffer> chunks) {
+        response.closeHandler(closed -> clientGone());
+        response.exceptionHandler(error -> clientGone());
+        chunks.subscribe().withSubscriber(this);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        if (done.get()) {
+            s.cancel();
+        } else {
+            s.request(1);
+        }
+    }
+
+    @Override
+    public void onItem(Buffer chunk) {
+        if (done.get()) {
+            return;
+        }
+        int length = chunk.length();
+        try {
+            lastWrite = response.write(chunk);
+        } catch (IllegalStateException closed) {
+            clientGone();
+            return;
+        }
+        tracker.sent(length);
+        LOG.debugf("Archive %s: sent a chunk of %d bytes (%d in all)", tracker.hash(), length, tracker.bytesSent());
+        if (!response.writeQueueFull()) {
+            subscription.request(1);
+            return;
+        }
+        // Set the drain handler before checking again: the queue may drain in between, on the event loop.
+        awaitingDrain.set(true);
+        response.drainHandler(drained -> requestAfterDrain());
+        if (!response.writeQueueFull()) {
+            requestAfterDrain();
+        }
+    }
+
+    private void requestAfterDrain() {
+        if (awaitingDrain.compareAndSet(true, false) && !done.get()) {
+            subscription.request(1);
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable failure) {
+        if (done.compareAndSet(false, true)) {
+            tracker.failed(failure);
+            response.reset();
+            onDone.run();
+        }
+    }
+
+    @Override
+    public void onCompletion() {
+        if (done.compareAndSet(false, true)) {
+            try {
+                response.end();
+            } catch (IllegalStateException closed) {
+                // The client is gone; the last write's outcome tells whether it had everything.
+            }
+            settleByLastWrite();
+        }
+    }
+
+    private void clientGone() {
+        if (done.compareAndSet(false, true)) {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            settleByLastWrite();
+        }
+    }
+
+    /**
+     * Completed if every byte was written to the socket, even when the client closed the connection the moment
+     * it had them all (curl does, before the response's final empty write); cancelled otherwise.
+     */
+    private void settleByLastWrite() {
+        lastWrite.onComplete(written -> {
+            if (written.succeeded() && tracker.bytesSent() == expectedBytes) {
+                tracker.completed();
+            } else {
+                tracker.cancelled();
+            }
+            onDone.run();
+        });
+    }
+}

@@ -1,0 +1,94 @@
+package dev.zipstream.observability;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.zipstream.crc.CrcService;
+
+/**
+ * The service's own meters, as Prometheus sees them: {@code archives_started_total},
+ * {@code archives_completed_total}, {@code archives_cancelled_total}, {@code archives_failed_total},
+ * {@code archives_not_found_total}, {@code archives_rejected_total}, {@code archive_bytes_sent_total},
+ * {@code archive_crc_bytes_read_total}, the gauge {@code archives_active} and the timer
+ * {@code archive_download_seconds}. No meter is tagged by folder or file: links are secrets and unbounded.
+ */
+@ApplicationScoped
+public class ArchiveMetrics {
+
+    private final Counter started;
+    private final Counter completed;
+    private final Counter cancelled;
+    private final Counter failed;
+    private final Counter notFound;
+    private final Counter rejected;
+    private final Counter bytesSent;
+    private final Timer download;
+    private final AtomicInteger active = new AtomicInteger();
+
+    public ArchiveMetrics(MeterRegistry registry, CrcService crcs) {
+        started = Counter.builder("archives.started").description("Archive downloads begun").register(registry);
+        completed = Counter.builder("archives.completed").description("Archive downloads sent in full")
+                .register(registry);
+        cancelled = Counter.builder("archives.cancelled").description("Archive downloads the client hung up on")
+                .register(registry);
+        failed = Counter.builder("archives.failed")
+                .description("Archive downloads aborted by the server (a file changed or could not be read)")
+                .register(registry);
+        notFound = Counter.builder("archives.not.found")
+                .description("Archive requests for a folder that does not exist or may not be served")
+                .register(registry);
+        rejected = Counter.builder("archives.rejected")
+                .description("Archive requests refused with 503 (load shedding or shutting down)")
+                .register(registry);
+        bytesSent = Counter.builder("archive.bytes.sent").description("Archive bytes sent")
+                .register(registry);
+        download = Timer.builder("archive.download").description("Time from the first to the last archive byte")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofHours(4))
+                .register(registry);
+        Gauge.builder("archives.active", active, AtomicInteger::get).description("Archive downloads in progress")
+                .register(registry);
+        FunctionCounter.builder("archive.crc.bytes.read", crcs, CrcService::bytesHashed)
+                .description("File bytes read to compute CRC-32s (what a cold CRC cache costs)")
+                .register(registry);
+    }
+
+    /** A download begins; the returned tracker must be finished exactly once. */
+    public DownloadTracker start(String hash, String range) {
+        started.increment();
+        active.incrementAndGet();
+        return new DownloadTracker(this, hash, range, System.nanoTime());
+    }
+
+    public void notFound() {
+        notFound.increment();
+    }
+
+    public void rejected() {
+        rejected.increment();
+    }
+
+    public int active() {
+        return active.get();
+    }
+
+    void finished(DownloadTracker.Outcome outcome, long bytes, long nanos) {
+        active.decrementAndGet();
+        bytesSent.increment(bytes);
+        download.record(nanos, TimeUnit.NANOSECONDS);
+        switch (outcome) {
+            case COMPLETED -> completed.increment();
+            case CANCELLED -> cancelled.increment();
+            case FAILED -> failed.increment();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.zipstream.plan;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import dev.zipstream.zip.ZipEntrySpec;
+
+/**
+ * Walks one folder into the ordered list of archive entries: sub-folders before their contents, siblings sorted
+ * by name, so the same folder always gives the same archive.
+ *
+ * <p>Rules: hidden names (starting with {@code .}) are left out, as are sockets, pipes and devices. A symbolic
+ * link is followed only while its target stays inside the served root; a link that leads out, at any depth,
+ * refuses the whole archive (never a byte from outside the root). A link loop is skipped. Blocking file-system
+ * work: call it from a worker thread.
+ */
+public final class FolderScanner {
+
+    private static final Logger LOG = Logger.getLogger(FolderScanner.class);
+
+    private final Path realRoot;
+    private final ReadAccess readAccess;
+
+    /** Whether a file can be opened for reading; a seam so tests can present an unreadable file to root. */
+    @FunctionalInterface
+    public interface ReadAccess {
+        boolean isReadable(Path path);
+    }
+
+    public FolderScanner(Path realRoot, ReadAccess readAccess) {
+        this.realRoot = realRoot;
+        this.readAccess = readAccess;
+    }
+
+    public FolderScanner(Path realRoot) {
+        this(realRoot, Files::isReadable);
+    }
+
+    /** The planned archive of {@code folder}, which must be a directory inside the root. */
+    public ArchivePlan plan(Path folder) throws ArchiveFolderException {
+        List<ArchivePlan.Source> sources = new ArrayList<>();
+        Set<Path> openDirectories = new HashSet<>();
+        openDirectories.add(realPath(folder));
+        walk(folder, "", sources, openDirectories);
+        return ArchivePlan.layOut(sources);
+    }
+
+    private void walk(Path directory, String prefix, List<ArchivePlan.Source> sources, Set<Path> openDirectories)
+            throws ArchiveFolderException {
+        for (Path child : sortedChildren(directory)) {
+            String fileName = child.getFileName().toString();
+            if (fileName.startsWith(".")) {
+                continue;
+            }
+            PosixFileAttributes attributes = attributesInsideRoot(child);
+            if (attributes == null) {
+                continue;
+            }
+            String name = prefix + fileName;
+            if (attributes.isDirectory()) {
+                Path real = realPath(child);
+                if (!openDirectories.add(real)) {
+                    LOG.warnf("Skipping %s: symbolic link loop", child);
+                    continue;
+                }
+                requireReadable(child);
+                sources.add(new ArchivePlan.Source(spec(child, name + "/", true, attributes), null, null));
+                walk(child, name + "/", sources, openDirectories);
+                openDirectories.remove(real);
+            } else if (attributes.isRegularFile()) {
+                requireReadable(child);
+                sources.add(new ArchivePlan.Source(spec(child, name, false, attributes), child,
+                        FileStamp.of(attributes)));
+            }
+        }
+    }
+
+    /** The entry's attributes, following a link only if it stays inside the root; null for what is skipped. */
+    private PosixFileAttributes attributesInsideRoot(Path child) throws ArchiveFolderException {
+        try {
+            PosixFileAttributes own = Files.readAttributes(child, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!own.isSymbolicLink()) {
+                return own;
+            }
+            Path target;
+            try {
+                target = child.toRealPath();
+            } catch (IOException dangling) {
+                LOG.debugf("Skipping %s: dangling symbolic link", child);
+                return null;
+            }
+            if (!target.startsWith(realRoot)) {
+                throw new ArchiveFolderException.OutsideRoot(child);
+            }
+            return Files.readAttributes(target, PosixFileAttributes.class);
+        } catch (IOException e) {
+            throw new ArchiveFolderException.Unreadable(child, e);
+        }
+    }
+
+    private List<Path> sortedChildren(Path directory) throws ArchiveFolderException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+            stream.forEach(children::add);
+        } catch (IOException e) {
+            throw new ArchiveFolderException.Unreadable(directory, e);
+        }
+        children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        return children;
+    }
+
+    private void requireReadable(Path path) throws ArchiveFolderException {
+        if (!readAccess.isReadable(path)) {
+            throw new ArchiveFolderException.Unreadable(path, null);
+        }
+    }
+
+    private Path realPath(Path path) throws ArchiveFolderException {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new ArchiveFolderException.Unreadable(path, e);
+        }
+    }
+
+    private static ZipEntrySpec spec(Path path, String name, boolean directory, PosixFileAttributes attributes)
+            throws ArchiveFolderException {
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > ZipEntrySpec.MAX_NAME_LENGTH) {
+            throw new ArchiveFolderException.UnsupportedName(path);
+        }
+        long modified = attributes.lastModifiedTime().toInstant().getEpochSecond();
+        return new ZipEntrySpec(utf8, directory, directory ? 0 : attributes.size(), modified,
+                permissions(attributes.permissions()));
+    }
+
+    private static int permissions(Set<PosixFilePermission> permissions) {
+        int bits = 0;
+        for (PosixFilePermission permission : permissions) {
+            // OWNER_READ is ordinal 0 and means 0400; OTHERS_EXECUTE is ordinal 8 and means 0001.
+            bits |= 1 << (8 - permission.ordinal());
+        }
+        return bits;
+    }
+}

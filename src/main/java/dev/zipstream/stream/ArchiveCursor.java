@@ -1,0 +1,126 @@
+package dev.zipstream.stream;
+
+import java.io.IOException;
+import java.util.List;
+
+import dev.zipstream.crc.CrcService;
+import dev.zipstream.plan.ArchiveEntry;
+import dev.zipstream.plan.ArchivePlan;
+import dev.zipstream.zip.ZipHeaders;
+import dev.zipstream.zip.ZipLayout;
+
+/**
+ * Walks a range of a planned archive as a sequence of {@link Piece}s: local headers, file spans, central
+ * directory records and end records, each cut to the range.
+ *
+ * <p>Both archive writers (the copying {@code Multi<Buffer>} and the zero-copy edge) consume this, so they send
+ * the very same bytes. Files wholly before the range are never read, except to compute a CRC-32 the central
+ * directory needs and the cache does not hold. Blocking (it may compute CRCs): use it from a worker thread. Not
+ * thread-safe.
+ */
+public final class ArchiveCursor {
+
+    /** Smaller files are hashed inline: a background task would cost more than it saves. */
+    static final long PREFETCH_THRESHOLD = 256 * 1024;
+
+    private final ArchivePlan plan;
+    private final CrcService crcs;
+    private final long end;
+    private long position;
+
+    /** Next central directory record to emit, and its offset; found on first use. */
+    private int directoryIndex = -1;
+    private long directoryRecordOffset;
+
+    public ArchiveCursor(ArchivePlan plan, ByteRange range, CrcService crcs) {
+        if (range.end() > plan.length()) {
+            throw new IllegalArgumentException("range " + range + " beyond archive length " + plan.length());
+        }
+        this.plan = plan;
+        this.crcs = crcs;
+        this.position = range.start();
+        this.end = range.end();
+    }
+
+    /** Bytes of the range not yet returned. */
+    public long remaining() {
+        return end - position;
+    }
+
+    /** The next piece, or null once the range is done. */
+    public Piece next() throws IOException {
+        if (position >= end) {
+            return null;
+        }
+        Piece piece;
+        if (position < plan.centralDirectoryOffset()) {
+            piece = entryPiece(plan.entryIndexAt(position));
+        } else if (position < plan.endRecordsOffset()) {
+            piece = directoryPiece();
+        } else {
+            byte[] records = ZipHeaders.endRecords(plan.entries().size(), plan.centralDirectoryOffset(),
+                    plan.centralDirectoryLength());
+            piece = slice(records, plan.endRecordsOffset());
+        }
+        position += piece.length();
+        return piece;
+    }
+
+    private Piece entryPiece(int index) throws IOException {
+        ArchiveEntry entry = plan.entries().get(index);
+        if (position < entry.dataOffset()) {
+            byte[] header = ZipHeaders.localHeader(entry.spec(), crcs.crcOf(entry));
+            prefetchCrcAfter(index);
+            return slice(header, entry.localHeaderOffset());
+        }
+        long stop = Math.min(entry.endOffset(), end);
+        return new Piece.FileSlice(entry, position - entry.dataOffset(), stop - position,
+                stop == entry.endOffset());
+    }
+
+    /** While this file streams, the next file's CRC is computed on another core. */
+    private void prefetchCrcAfter(int index) {
+        List<ArchiveEntry> entries = plan.entries();
+        for (int i = index + 1; i < entries.size(); i++) {
+            ArchiveEntry next = entries.get(i);
+            if (next.localHeaderOffset() >= end) {
+                return;
+            }
+            if (!next.isDirectory() && next.size() > 0) {
+                if (next.size() >= PREFETCH_THRESHOLD) {
+                    crcs.prefetch(next);
+                }
+                return;
+            }
+        }
+    }
+
+    private Piece directoryPiece() throws IOException {
+        List<ArchiveEntry> entries = plan.entries();
+        if (directoryIndex < 0) {
+            directoryIndex = 0;
+            directoryRecordOffset = plan.centralDirectoryOffset();
+            while (directoryRecordOffset + recordLength(entries.get(directoryIndex)) <= position) {
+                directoryRecordOffset += recordLength(entries.get(directoryIndex));
+                directoryIndex++;
+            }
+        }
+        ArchiveEntry entry = entries.get(directoryIndex);
+        byte[] record = ZipHeaders.centralHeader(entry.spec(), crcs.crcOf(entry), entry.localHeaderOffset());
+        Piece piece = slice(record, directoryRecordOffset);
+        directoryRecordOffset += record.length;
+        directoryIndex++;
+        return piece;
+    }
+
+    private static long recordLength(ArchiveEntry entry) {
+        return ZipLayout.centralHeaderLength(entry.spec(), entry.localHeaderOffset());
+    }
+
+    /** The part of {@code bytes} (which start at archive offset {@code bytesOffset}) inside the range. */
+    private Piece slice(byte[] bytes, long bytesOffset) {
+        int from = (int) (position - bytesOffset);
+        int to = (int) Math.min(bytes.length, end - bytesOffset);
+        return new Piece.Bytes(bytes, from, to - from);
+    }
+}

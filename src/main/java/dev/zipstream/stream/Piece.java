@@ -1,0 +1,20 @@
+package dev.zipstream.stream;
+
+import dev.zipstream.plan.ArchiveEntry;
+
+/** One contiguous piece of an archive range: bytes made in memory, or a span of one file's content. */
+public sealed interface Piece {
+
+    long length();
+
+    /** Header, central directory or end-record bytes. */
+    record Bytes(byte[] data, int offset, long length) implements Piece {
+    }
+
+    /**
+     * {@code length} bytes of the entry's file from {@code position}. {@code endsEntry} tells that this piece
+     * reaches the end of the file's data, where a writer checks that the file did not change while it was sent.
+     */
+    record FileSlice(ArchiveEntry entry, long position, long length, boolean endsEntry) implements Piece {
+    }
+}
