@@ -1,16 +1,19 @@
 package dev.zipstream.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import io.quarkus.arc.DefaultBean;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.zipstream.crc.CrcCache;
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.plan.ArchiveFolders;
+import dev.zipstream.plan.FolderScanner;
 import dev.zipstream.stream.ArchiveStreamer;
 
 /** Builds the service's plain-Java parts from the settings; the format and streaming layers know no CDI. */
@@ -18,8 +21,16 @@ public class ServiceBeans {
 
     @Produces
     @Singleton
-    ArchiveFolders archiveFolders(ServiceSettings settings) {
-        return new ArchiveFolders(Path.of(settings.folderPath()));
+    ArchiveFolders archiveFolders(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
+        return new ArchiveFolders(Path.of(settings.folderPath()), readAccess);
+    }
+
+    /** Whether the service user may read a file; tests replace it, since root may read anything. */
+    @Produces
+    @Singleton
+    @DefaultBean
+    FolderScanner.ReadAccess readAccess() {
+        return Files::isReadable;
     }
 
     @Produces

@@ -1,0 +1,208 @@
+package dev.zipstream.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.zipstream.Fixtures;
+import dev.zipstream.stream.ArchiveBytes;
+
+/**
+ * Plans real folders, writes them with the service's cursor, and reads them back with three independent readers:
+ * the planned length must be the written length, and every reader must see the folder exactly.
+ */
+class ArchivePlanTest {
+
+    private static final Instant TIME = Instant.parse("2024-05-17T10:15:30Z");
+
+    @TempDir
+    Path root;
+
+    @Test
+    void unicodeNestedEmptyFilesAndFoldersRoundTripThroughEveryReader() throws Exception {
+        Path folder = root.resolve("album");
+        Fixtures.write(folder.resolve("Фото с отпуска/море.jpg"), 50_000, 1);
+        Fixtures.write(folder.resolve("Фото с отпуска/вложенная/горы 1.jpg"), 70_000, 2);
+        Fixtures.write(folder.resolve("日本/東京 タワー.jpg"), 1_000, 3);
+        Fixtures.write(folder.resolve("пустой.txt"), 0, 4);
+        Fixtures.write(folder.resolve(".DS_Store"), 10, 5);
+        Files.createDirectories(folder.resolve("empty folder"));
+        Files.setPosixFilePermissions(folder.resolve("日本/東京 タワー.jpg"),
+                PosixFilePermissions.fromString("rwxr-x---"));
+
+        ArchivePlan plan = new FolderScanner(root.toRealPath()).plan(folder);
+        byte[] zip = ArchiveBytes.of(plan);
+
+        assertEquals(plan.length(), zip.length);
+        Map<String, byte[]> expected = expectedEntries(folder);
+        assertEquals(List.copyOf(expected.keySet()), namesInOrder(plan));
+        assertEquals(expected.keySet(), readWithJdkZipFile(zip).keySet());
+        assertEntriesEqual(expected, readWithJdkZipFile(zip));
+        assertEntriesEqual(expected, readWithZipInputStream(zip));
+        assertEntriesEqual(expected, readWithCommonsCompress(zip));
+
+        try (ZipFile zipFile = ZipFile.builder().setByteArray(zip).get()) {
+            ZipArchiveEntry photo = zipFile.getEntry("日本/東京 タワー.jpg");
+            assertEquals(0750, photo.getUnixMode() & 0777);
+            assertEquals(TIME, photo.getLastModifiedTime().toInstant(), "extended timestamp read back");
+            assertTrue(zipFile.getEntry("empty folder/").isDirectory());
+            assertTrue(photo.getGeneralPurposeBit().usesUTF8ForNames());
+            assertTrue(!photo.getGeneralPurposeBit().usesDataDescriptor());
+        }
+    }
+
+    @Test
+    void emptyFolderIsAnEmptyZip() throws Exception {
+        Path folder = Files.createDirectories(root.resolve("nothing"));
+        ArchivePlan plan = new FolderScanner(root.toRealPath()).plan(folder);
+        byte[] zip = ArchiveBytes.of(plan);
+        assertEquals(22, plan.length());
+        assertEquals(22, zip.length);
+        assertEquals(Map.of(), readWithCommonsCompress(zip));
+    }
+
+    @Test
+    void sameFolderSameBytesAndEtagAndAChangeChangesTheEtag() throws Exception {
+        Path folder = root.resolve("stable");
+        Fixtures.write(folder.resolve("a.bin"), 3_000, 1);
+        Fixtures.write(folder.resolve("b/c.bin"), 5_000, 2);
+        FolderScanner scanner = new FolderScanner(root.toRealPath());
+
+        ArchivePlan first = scanner.plan(folder);
+        ArchivePlan second = scanner.plan(folder);
+        assertArrayEquals(ArchiveBytes.of(first), ArchiveBytes.of(second));
+        assertEquals(first.etag(), second.etag());
+        assertTrue(first.etag().matches("\"[A-Za-z0-9_-]{27}\""), first.etag());
+
+        Files.setLastModifiedTime(folder.resolve("a.bin"), FileTime.from(TIME.plusSeconds(1)));
+        assertNotEquals(first.etag(), scanner.plan(folder).etag());
+    }
+
+    @Test
+    void symbolicLinksAreFollowedInsideTheRootAndRefusedOutsideIt() throws Exception {
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Path served = Files.createDirectories(root.resolve("served"));
+        Fixtures.write(outside.resolve("secret"), 10, 1);
+        Path folder = served.resolve("album");
+        Fixtures.write(folder.resolve("real.jpg"), 100, 2);
+        Files.createSymbolicLink(folder.resolve("alias.jpg"), Path.of("real.jpg"));
+        FolderScanner scanner = new FolderScanner(served.toRealPath());
+
+        ArchivePlan plan = scanner.plan(folder);
+        assertEquals(List.of("alias.jpg", "real.jpg"), namesInOrder(plan));
+
+        Files.createSymbolicLink(Files.createDirectories(folder.resolve("deep/er")).resolve("out"), outside);
+        ArchiveFolderException.OutsideRoot refused = assertThrows(ArchiveFolderException.OutsideRoot.class,
+                () -> scanner.plan(folder));
+        assertTrue(refused.path().endsWith("deep/er/out"));
+    }
+
+    @Test
+    void unreadableFileIsFoundWhilePlanning() throws Exception {
+        Path folder = root.resolve("locked");
+        Fixtures.write(folder.resolve("ok.jpg"), 10, 1);
+        Fixtures.write(folder.resolve("locked.jpg"), 10, 2);
+        FolderScanner scanner = new FolderScanner(root.toRealPath(),
+                path -> !path.getFileName().toString().equals("locked.jpg"));
+        ArchiveFolderException.Unreadable e = assertThrows(ArchiveFolderException.Unreadable.class,
+                () -> scanner.plan(folder));
+        assertTrue(e.path().endsWith("locked.jpg"));
+    }
+
+    /** The folder as a reader should see it: directories with a slash, hidden files left out, sorted walk. */
+    private static Map<String, byte[]> expectedEntries(Path folder) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        collect(folder, "", entries);
+        return entries;
+    }
+
+    private static void collect(Path dir, String prefix, Map<String, byte[]> out) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (var stream = Files.list(dir)) {
+            stream.forEach(children::add);
+        }
+        Collections.sort(children, (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        for (Path child : children) {
+            String name = child.getFileName().toString();
+            if (name.startsWith(".")) {
+                continue;
+            }
+            if (Files.isDirectory(child)) {
+                out.put(prefix + name + "/", null);
+                collect(child, prefix + name + "/", out);
+            } else {
+                out.put(prefix + name, Files.readAllBytes(child));
+            }
+        }
+    }
+
+    private static List<String> namesInOrder(ArchivePlan plan) {
+        return plan.entries().stream().map(ArchiveEntry::name).toList();
+    }
+
+    static Map<String, byte[]> readWithJdkZipFile(byte[] zip) throws IOException {
+        Path file = Files.createTempFile("archive", ".zip");
+        try {
+            Files.write(file, zip);
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            try (java.util.zip.ZipFile zipFile = new java.util.zip.ZipFile(file.toFile(), StandardCharsets.UTF_8)) {
+                for (ZipEntry entry : Collections.list(zipFile.entries())) {
+                    entries.put(entry.getName(),
+                            entry.isDirectory() ? null : zipFile.getInputStream(entry).readAllBytes());
+                }
+            }
+            return entries;
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    static Map<String, byte[]> readWithZipInputStream(byte[] zip) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip), StandardCharsets.UTF_8)) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                entries.put(entry.getName(), entry.isDirectory() ? null : in.readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    static Map<String, byte[]> readWithCommonsCompress(byte[] zip) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile zipFile = ZipFile.builder().setByteArray(zip).get()) {
+            for (ZipArchiveEntry entry : Collections.list(zipFile.getEntriesInPhysicalOrder())) {
+                entries.put(entry.getName(),
+                        entry.isDirectory() ? null : zipFile.getInputStream(entry).readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    static void assertEntriesEqual(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, bytes) -> assertArrayEquals(bytes, actual.get(name), name));
+    }
+}
