@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,6 +23,7 @@ import dev.zipstream.crc.CrcService;
  * {@code archive_crc_bytes_read_total}, the gauge {@code archives_active} and the timer
  * {@code archive_download_seconds}. No meter is tagged by folder or file: links are secrets and unbounded.
  */
+@Startup
 @ApplicationScoped
 public class ArchiveMetrics {
 

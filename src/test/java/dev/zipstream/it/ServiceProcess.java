@@ -1,0 +1,111 @@
+package dev.zipstream.it;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a real process, as operators run it. */
+final class ServiceProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+
+    private final Process process;
+    private final Path log;
+    final int port;
+
+    private ServiceProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts the service in {@code workDir} with these environment variables and arguments. */
+    static ServiceProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        int port = freePort();
+        Path log = Files.createTempFile("service", ".log");
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("FOLDER_PATH");
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().putAll(env);
+        return new ServiceProcess(builder.start(), log, port);
+    }
+
+    /** Runs the service to its exit (for refused starts and --help). */
+    static Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
+        try (ServiceProcess service = start(workDir, env, args)) {
+            if (!service.process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the service did not exit: " + service.output());
+            }
+            return new Result(service.process.exitValue(), service.output());
+        }
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    /** Waits until readiness answers UP; fails with the log if the process dies or takes too long. */
+    ServiceProcess awaitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the service exited with " + process.exitValue() + ": " + output());
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) url("/q/health/ready").toURL().openConnection();
+                if (c.getResponseCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the service did not become ready: " + output());
+    }
+
+    URI url(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    Process process() {
+        return process;
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(log);
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
