@@ -3,6 +3,7 @@ package dev.zipstream.http;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import java.util.Optional;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -14,7 +15,10 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+
+import dev.zipstream.config.ServiceSettings;
 
 import dev.zipstream.observability.ArchiveMetrics;
 import dev.zipstream.observability.DownloadTracker;
@@ -23,17 +27,22 @@ import dev.zipstream.stream.ArchiveStreamer;
 /**
  * Sends an {@link ArchiveBody} straight to the Vert.x response. Returning the {@code Multi<Buffer>} from the
  * resource would make quarkus-rest send it chunked despite the known length; writing it here keeps the exact
- * {@code Content-Length} the resource set and lets the response's write queue pace the stream.
+ * {@code Content-Length} the resource set. On plain HTTP/1.x the file bytes go out zero-copy
+ * ({@link ZeroCopyResponseWriter}); otherwise (TLS, HTTP/2, paced chunks, {@code ZERO_COPY=false}) the
+ * {@code Multi<Buffer>} is copied out, paced by the response's write queue ({@link CopyingResponseWriter}).
  */
 @Provider
 public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
 
     private final ArchiveStreamer streamer;
     private final ArchiveMetrics metrics;
+    /** Zero-copy unless turned off or chunks are paced; the connection decides the rest (TLS, HTTP/2...). */
+    private final boolean zeroCopyAllowed;
 
-    public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics) {
+    public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics, ServiceSettings settings) {
         this.streamer = streamer;
         this.metrics = metrics;
+        this.zeroCopyAllowed = settings.zeroCopy() && !streamer.paced();
     }
 
     @Override
@@ -57,8 +66,16 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
         context.serverResponse().setPreCommitListener(null);
         HttpServerResponse response = request.unwrap(HttpServerResponse.class);
         DownloadTracker tracker = metrics.start(body.hash(), body.rangeLabel());
-        new CopyingResponseWriter(response, body.range().length(), tracker, request::resume)
-                .start(streamer.stream(body.plan(), body.range()));
+        Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed
+                ? ZeroCopyChannel.of(request.unwrap(HttpServerRequest.class))
+                : Optional.empty();
+        if (zeroCopy.isPresent()) {
+            new ZeroCopyResponseWriter(zeroCopy.get(), response, streamer.batches(body.plan(), body.range()),
+                    tracker, streamer.workers(), request::resume).start();
+        } else {
+            new CopyingResponseWriter(response, body.range().length(), tracker, request::resume)
+                    .start(streamer.stream(body.plan(), body.range()));
+        }
     }
 
     @Override

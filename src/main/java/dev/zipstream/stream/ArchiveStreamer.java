@@ -14,7 +14,8 @@ import dev.zipstream.plan.ArchivePlan;
 /**
  * The archive as a {@code Multi<Buffer>}: chunks made on a worker pool, one per request from downstream, so a
  * slow client slows production and at most a few chunks per download exist at once. With a response delay,
- * every chunk waits on a timer (no thread is held) before it goes out.
+ * every chunk waits on a timer (no thread is held) before it goes out. The zero-copy edge takes the same range
+ * from {@link #batches} instead.
  */
 public final class ArchiveStreamer {
 
@@ -63,7 +64,17 @@ public final class ArchiveStreamer {
         }
     }
 
-    /** Whether chunks are paced; pacing needs the chunked copying path. */
+    /** The same range as batches of file regions and buffers, for the zero-copy path. */
+    public RegionBatcher batches(ArchivePlan plan, ByteRange range) {
+        return new RegionBatcher(new ArchiveCursor(plan, range, crcs));
+    }
+
+    /** Where archive production runs: the worker pool, never the event loop. */
+    public Executor workers() {
+        return workers;
+    }
+
+    /** Whether chunks are paced; pacing needs the copying path, where every chunk is a buffer. */
     public boolean paced() {
         return !delayPerChunk.isZero();
     }

@@ -15,13 +15,13 @@ import dev.zipstream.plan.ArchiveEntry;
  * opened and again when its last byte is read, that it still is the file that was planned. Closing it closes the
  * open file; every writer closes it on completion, failure and cancellation alike.
  */
-final class FileSliceReader implements AutoCloseable {
+public final class FileSliceReader implements AutoCloseable {
 
     private ArchiveEntry openEntry;
     private FileChannel channel;
 
     /** Reads exactly {@code dst.remaining()} bytes of the slice's file from {@code position}. */
-    void read(Piece.FileSlice slice, long position, ByteBuffer dst) throws IOException {
+    public void read(Piece.FileSlice slice, long position, ByteBuffer dst) throws IOException {
         FileChannel file = channelFor(slice.entry());
         while (dst.hasRemaining()) {
             int read = file.read(dst, position);
@@ -33,7 +33,7 @@ final class FileSliceReader implements AutoCloseable {
     }
 
     /** After the last byte of a file is read: the file must not have changed meanwhile. */
-    void finishEntry(ArchiveEntry entry) throws IOException {
+    public void finishEntry(ArchiveEntry entry) throws IOException {
         CrcCalculator.requireUnchanged(entry.source(), entry.stamp());
         close();
     }

@@ -1,0 +1,169 @@
+package dev.zipstream.http;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import org.jboss.logging.Logger;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+import dev.zipstream.observability.DownloadTracker;
+import dev.zipstream.stream.RegionBatcher;
+
+/**
+ * Sends an archive range as file regions and coalesced buffers straight to the Netty channel, after Vert.x has
+ * written the response head. Batches are made on a worker and written on the event loop; a window of bytes in
+ * flight is the backpressure (Netty counts a file region as zero bytes, so the write queue alone cannot tell).
+ *
+ * <p>All state lives on the event loop. A write may complete inside the write call (loopback often does), so
+ * completions only update counters and schedule work; nothing is produced or written re-entrantly. Failures
+ * reported from inside Netty are handled in a later event-loop task.
+ */
+final class ZeroCopyResponseWriter {
+
+    private static final Logger LOG = Logger.getLogger(ZeroCopyResponseWriter.class);
+
+    /** Archive bytes written but not yet on the socket: regions cost no memory, buffers at most BUFFER_BYTES. */
+    static final long WINDOW_BYTES = 8L << 20;
+    static final int BUFFER_BYTES = 64 * 1024;
+
+    private final ZeroCopyChannel channel;
+    private final HttpServerResponse response;
+    private final RegionBatcher batcher;
+    private final DownloadTracker tracker;
+    private final Executor workers;
+    private final Runnable onDone;
+    private final EventExecutor eventLoop;
+
+    private long inFlight;
+    private boolean producing;
+    private boolean lastQueued;
+    private boolean done;
+
+    ZeroCopyResponseWriter(ZeroCopyChannel channel, HttpServerResponse response, RegionBatcher batcher,
+            DownloadTracker tracker, Executor workers, Runnable onDone) {
+        this.channel = channel;
+        this.response = response;
+        this.batcher = batcher;
+        this.tracker = tracker;
+        this.workers = workers;
+        this.onDone = onDone;
+        this.eventLoop = channel.eventLoop();
+    }
+
+    void start() {
+        eventLoop.execute(() -> {
+            response.closeHandler(closed -> clientGone());
+            response.exceptionHandler(error -> clientGone());
+            response.write(Buffer.buffer()); // the head, from the headers already set; the body follows raw
+            pump();
+        });
+    }
+
+    private void pump() {
+        if (done || producing || lastQueued || inFlight >= WINDOW_BYTES) {
+            return;
+        }
+        producing = true;
+        long budget = WINDOW_BYTES - inFlight;
+        workers.execute(() -> {
+            RegionBatcher.Batch batch;
+            try {
+                batch = batcher.next(channel.allocator(), budget, BUFFER_BYTES);
+            } catch (IOException | RuntimeException e) {
+                eventLoop.execute(() -> {
+                    producing = false;
+                    abort(e);
+                });
+                return;
+            }
+            eventLoop.execute(() -> deliver(batch));
+        });
+    }
+
+    private void deliver(RegionBatcher.Batch batch) {
+        producing = false;
+        if (done) {
+            batch.release();
+            closeBatcher();
+            return;
+        }
+        List<Object> messages = batch.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            long size = batch.sizes().get(i);
+            inFlight += size;
+            channel.write(messages.get(i), future -> written(size, future));
+        }
+        channel.flush();
+        LOG.debugf("Archive %s: sent a batch of %d bytes in %d pieces", tracker.hash(), batch.bytes(),
+                messages.size());
+        if (batch.last()) {
+            lastQueued = true;
+        }
+        finishIfAllWritten();
+        pump();
+    }
+
+    private void written(long size, ChannelFuture future) {
+        inFlight -= size;
+        if (!future.isSuccess()) {
+            // Reported from inside Netty's write path: handle it once that call has returned.
+            eventLoop.execute(this::clientGone);
+            return;
+        }
+        tracker.sent(size);
+        if (lastQueued) {
+            finishIfAllWritten();
+        } else if (!producing) {
+            eventLoop.execute(this::pump);
+        }
+    }
+
+    private void finishIfAllWritten() {
+        if (lastQueued && inFlight == 0 && !done) {
+            done = true;
+            response.end();
+            tracker.completed();
+            closeBatcher();
+            onDone.run();
+        }
+    }
+
+    /** A file changed or could not be read: cut the connection so the client cannot take the archive as whole. */
+    private void abort(Throwable cause) {
+        if (done) {
+            return;
+        }
+        done = true;
+        tracker.failed(cause);
+        response.reset();
+        closeBatcher();
+        onDone.run();
+    }
+
+    private void clientGone() {
+        if (done) {
+            return;
+        }
+        done = true;
+        tracker.cancelled();
+        if (!producing) {
+            closeBatcher();
+        }
+        onDone.run();
+    }
+
+    private void closeBatcher() {
+        workers.execute(() -> {
+            try {
+                batcher.close();
+            } catch (IOException e) {
+                LOG.debugf("Closing an archive's files failed: %s", e.getMessage());
+            }
+        });
+    }
+}
