@@ -65,10 +65,11 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
         ServerSerialisers.encodeResponseHeaders(request);
         context.serverResponse().setPreCommitListener(null);
         HttpServerResponse response = request.unwrap(HttpServerResponse.class);
-        DownloadTracker tracker = metrics.start(body.hash(), body.rangeLabel());
         Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed
                 ? ZeroCopyChannel.of(request.unwrap(HttpServerRequest.class))
                 : Optional.empty();
+        DownloadTracker tracker = metrics.start(body.hash(), body.rangeLabel(),
+                zeroCopy.isPresent() ? ArchiveMetrics.Transfer.SENDFILE : ArchiveMetrics.Transfer.COPY);
         if (zeroCopy.isPresent()) {
             new ZeroCopyResponseWriter(zeroCopy.get(), response, streamer.batches(body.plan(), body.range()),
                     tracker, streamer.workers(), request::resume).start();

@@ -2,6 +2,7 @@ package dev.zipstream.http;
 
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
@@ -14,20 +15,26 @@ import io.vertx.core.http.HttpServerResponse;
 import dev.zipstream.observability.DownloadTracker;
 
 /**
- * Writes a {@code Multi<Buffer>} to a Vert.x response whose {@code Content-Length} is already set: one chunk is
- * requested at a time, and the next only once the connection's write queue has room, so a slow client holds one
- * or two chunks and no thread. A client hang-up cancels the stream (which closes its files); a failure resets the
- * connection, so the client sees a broken transfer, never a complete-looking archive.
+ * Writes a {@code Multi<Buffer>} to a Vert.x response whose {@code Content-Length} is already set. At most
+ * {@link #CHUNKS_IN_FLIGHT} chunks are requested or being written at once, and a chunk counts until its write has
+ * reached the socket, so a stalled client holds that many chunks and no thread. (Checking the write queue right
+ * after a write is not enough: a write from a worker thread reaches the channel later, on the event loop.) A
+ * client hang-up cancels the stream, which closes its files; a failure resets the connection, so the client sees
+ * a broken transfer, never a complete-looking archive.
  */
 final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
 
     private static final Logger LOG = Logger.getLogger(CopyingResponseWriter.class);
 
+    /** Enough to keep production and the socket busy at once; each chunk is CHUNK_SIZE bytes. */
+    static final int CHUNKS_IN_FLIGHT = 3;
+
     private final HttpServerResponse response;
     private final long expectedBytes;
     private final DownloadTracker tracker;
     private final Runnable onDone;
-    private final AtomicBoolean awaitingDrain = new AtomicBoolean();
+    /** Chunks requested but not arrived, plus chunks written but not yet on the socket. */
+    private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile Flow.Subscription subscription;
     /** The latest chunk's write: writes complete in order, so its success means every byte reached the socket. */
@@ -53,7 +60,7 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
         if (done.get()) {
             s.cancel();
         } else {
-            s.request(1);
+            requestUpToLimit();
         }
     }
 
@@ -63,32 +70,35 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
             return;
         }
         int length = chunk.length();
+        Future<Void> write;
         try {
-            lastWrite = response.write(chunk);
+            write = response.write(chunk);
         } catch (IllegalStateException closed) {
             clientGone();
             return;
         }
+        lastWrite = write;
         tracker.sent(length);
         LOG.debugf("Archive %s: sent a chunk of %d bytes (%d in all)", tracker.hash(), length, tracker.bytesSent());
-        if (!response.writeQueueFull()) {
-            subscription.request(1);
-            return;
-        }
-        // Set the drain handler before checking again: the queue may drain in between, on the event loop.
-        awaitingDrain.set(true);
-        response.drainHandler(drained -> requestAfterDrain());
-        if (!response.writeQueueFull()) {
-            requestAfterDrain();
-        }
+        write.onComplete(written -> {
+            outstanding.decrementAndGet();
+            if (written.succeeded()) {
+                requestUpToLimit();
+            }
+        });
     }
 
-    private void requestAfterDrain() {
-        if (awaitingDrain.compareAndSet(true, false) && !done.get()) {
-            subscription.request(1);
+    private void requestUpToLimit() {
+        while (!done.get()) {
+            int now = outstanding.get();
+            if (now >= CHUNKS_IN_FLIGHT) {
+                return;
+            }
+            if (outstanding.compareAndSet(now, now + 1)) {
+                subscription.request(1);
+            }
         }
     }
-
     @Override
     public void onFailure(Throwable failure) {
         if (done.compareAndSet(false, true)) {

@@ -27,7 +27,8 @@ import dev.zipstream.crc.CrcService;
 @ApplicationScoped
 public class ArchiveMetrics {
 
-    private final Counter started;
+    private final Counter startedSendfile;
+    private final Counter startedCopy;
     private final Counter completed;
     private final Counter cancelled;
     private final Counter failed;
@@ -38,7 +39,8 @@ public class ArchiveMetrics {
     private final AtomicInteger active = new AtomicInteger();
 
     public ArchiveMetrics(MeterRegistry registry, CrcService crcs) {
-        started = Counter.builder("archives.started").description("Archive downloads begun").register(registry);
+        startedSendfile = started(registry, Transfer.SENDFILE);
+        startedCopy = started(registry, Transfer.COPY);
         completed = Counter.builder("archives.completed").description("Archive downloads sent in full")
                 .register(registry);
         cancelled = Counter.builder("archives.cancelled").description("Archive downloads the client hung up on")
@@ -65,9 +67,19 @@ public class ArchiveMetrics {
                 .register(registry);
     }
 
+    /** How a download's file bytes leave: by {@code sendfile} from the page cache, or copied through buffers. */
+    public enum Transfer {
+        SENDFILE, COPY
+    }
+
+    private static Counter started(MeterRegistry registry, Transfer transfer) {
+        return Counter.builder("archives.started").description("Archive downloads begun, by how bytes are sent")
+                .tag("transfer", transfer.name().toLowerCase()).register(registry);
+    }
+
     /** A download begins; the returned tracker must be finished exactly once. */
-    public DownloadTracker start(String hash, String range) {
-        started.increment();
+    public DownloadTracker start(String hash, String range, Transfer transfer) {
+        (transfer == Transfer.SENDFILE ? startedSendfile : startedCopy).increment();
         active.incrementAndGet();
         return new DownloadTracker(this, hash, range, System.nanoTime());
     }

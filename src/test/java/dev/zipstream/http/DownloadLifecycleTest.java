@@ -121,11 +121,12 @@ class DownloadLifecycleTest {
 
     static double metric(String name) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
+        String series = name.contains("{") ? Pattern.quote(name) : Pattern.quote(name) + "(\\{[^}]*\\})?";
+        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(text);
         double sum = 0;
         boolean found = false;
         while (m.find()) {
-            sum += Double.parseDouble(m.group(2));
+            sum += Double.parseDouble(m.group(m.groupCount()));
             found = true;
         }
         assertTrue(found, "metric " + name + " is exported");

@@ -1,0 +1,9 @@
+package dev.zipstream.http;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+@QuarkusTest
+@TestProfile(CopyingPath.class)
+class CopyingPathRangeTest extends RangeAndValidatorTest {
+}
