@@ -86,6 +86,12 @@ public final class Fixtures {
         write(unreadable.resolve(UnreadableForTests.PREFIX + "photo.jpg"), 100, 15);
 
         write(ROOT.resolve("tiny/note.txt"), 10_000, 16);
+
+        Path text = ROOT.resolve("text_files");
+        Files.createDirectories(text.resolve("chapters/empty"));
+        Files.writeString(text.resolve("readme.txt"), "All work and no play. ".repeat(20_000));
+        Files.writeString(text.resolve("chapters/один.txt"), "Глава первая.\n".repeat(5_000));
+        Files.writeString(text.resolve("chapters/empty.txt"), "");
     }
 
     /** A file of {@code size} pseudo-random bytes with a fixed time, so archives are reproducible. */

@@ -11,6 +11,7 @@ public final class Defaults {
     public static final String CRC_CACHE_MAX_BYTES = "67108864";
     public static final String ZERO_COPY = "true";
     public static final String MAX_CONCURRENT_DOWNLOADS = "0";
+    public static final String COMPRESSION = "store";
 
     private Defaults() {
     }

@@ -47,6 +47,19 @@ public interface ServiceSettings {
     @WithDefault(Defaults.ZERO_COPY)
     boolean zeroCopy();
 
+    /**
+     * {@code COMPRESSION}: {@code store} (default: exact length, ranges, no CPU; photos are compressed already) or
+     * {@code deflate} (for folders of text: sent chunked, without ranges).
+     */
+    @WithName("compression")
+    @WithDefault(Defaults.COMPRESSION)
+    Compression compression();
+
+    /** How file contents go into the archive. */
+    enum Compression {
+        STORE, DEFLATE
+    }
+
     /** {@code MAX_CONCURRENT_DOWNLOADS}: archives sent at once before answering 503; 0 = unlimited. */
     @WithName("max.concurrent.downloads")
     @WithDefault(Defaults.MAX_CONCURRENT_DOWNLOADS)

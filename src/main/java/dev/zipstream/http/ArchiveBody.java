@@ -10,6 +10,8 @@ import dev.zipstream.stream.ByteRange;
  * @param plan the archive
  * @param range the span to send (the whole archive for a 200)
  * @param rangeLabel how the span is logged ({@code -} for the whole archive)
+ * @param deflated whether files are deflated (then the whole archive is sent, chunked, and {@code range} is
+ *        unused)
  */
-public record ArchiveBody(String hash, ArchivePlan plan, ByteRange range, String rangeLabel) {
+public record ArchiveBody(String hash, ArchivePlan plan, ByteRange range, String rangeLabel, boolean deflated) {
 }

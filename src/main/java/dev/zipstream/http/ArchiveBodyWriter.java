@@ -65,6 +65,13 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
         ServerSerialisers.encodeResponseHeaders(request);
         context.serverResponse().setPreCommitListener(null);
         HttpServerResponse response = request.unwrap(HttpServerResponse.class);
+        if (body.deflated()) {
+            response.setChunked(true);
+            DownloadTracker tracker = metrics.start(body.hash(), body.rangeLabel(), ArchiveMetrics.Transfer.COPY);
+            new CopyingResponseWriter(response, CopyingResponseWriter.UNKNOWN_LENGTH, tracker, request::resume)
+                    .start(streamer.streamDeflated(body.plan()));
+            return;
+        }
         Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed
                 ? ZeroCopyChannel.of(request.unwrap(HttpServerRequest.class))
                 : Optional.empty();

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import dev.zipstream.config.ServiceSettings;
 import dev.zipstream.observability.ArchiveMetrics;
 import dev.zipstream.plan.ArchiveFolderException;
 import dev.zipstream.plan.ArchiveFolders;
@@ -28,13 +29,18 @@ public class ArchiveResource {
 
     private static final Logger LOG = Logger.getLogger(ArchiveResource.class);
     static final String ZIP = "application/zip";
+    static final int RETRY_AFTER_SECONDS = 30;
 
     private final ArchiveFolders folders;
     private final ArchiveMetrics metrics;
+    private final boolean deflate;
+    private final int maxConcurrentDownloads;
 
-    public ArchiveResource(ArchiveFolders folders, ArchiveMetrics metrics) {
+    public ArchiveResource(ArchiveFolders folders, ArchiveMetrics metrics, ServiceSettings settings) {
         this.folders = folders;
         this.metrics = metrics;
+        this.deflate = settings.compression() == ServiceSettings.Compression.DEFLATE;
+        this.maxConcurrentDownloads = settings.maxConcurrentDownloads();
     }
 
     @GET
@@ -50,6 +56,14 @@ public class ArchiveResource {
     }
 
     private Response answer(String hash, HttpHeaders headers, boolean withBody) {
+        if (withBody && maxConcurrentDownloads > 0 && metrics.active() >= maxConcurrentDownloads) {
+            // Checked before any file-system work: shedding load must itself be cheap.
+            metrics.rejected();
+            LOG.warnf("Archive %s refused: %d downloads in progress (MAX_CONCURRENT_DOWNLOADS)", printable(hash),
+                    metrics.active());
+            return ErrorPages.busy(headers, RETRY_AFTER_SECONDS,
+                    "Too many downloads are in progress. Please try again in a minute.");
+        }
         Optional<Path> folder = folders.locate(hash);
         if (folder.isEmpty()) {
             return notFound(hash, headers, "no such folder");
@@ -63,13 +77,17 @@ public class ArchiveResource {
             LOG.errorf("Archive %s unavailable: %s", hash, e.getMessage());
             return ErrorPages.unavailable(headers);
         }
-        String etag = plan.etag();
+        // A deflated archive's bytes depend on the zlib build, not only on the folder: its tag is weak.
+        String etag = deflate ? "W/" + plan.etag() : plan.etag();
         String lastModified = Preconditions.formatHttpDate(plan.lastModified());
         if (Preconditions.notModified(headers.getHeaderString(HttpHeaders.IF_NONE_MATCH),
                 headers.getHeaderString(HttpHeaders.IF_MODIFIED_SINCE), etag, plan.lastModified())) {
             return Response.notModified().header(HttpHeaders.ETAG, etag)
                     .header(HttpHeaders.LAST_MODIFIED, lastModified)
                     .header(HttpHeaders.CACHE_CONTROL, "private").build();
+        }
+        if (deflate) {
+            return deflated(hash, plan, etag, lastModified, withBody);
         }
         RangeHeader.Result wanted = Preconditions.rangeApplies(headers.getHeaderString("If-Range"), etag,
                 plan.lastModified())
@@ -99,7 +117,23 @@ public class ArchiveResource {
                 .header("X-Content-Type-Options", "nosniff");
         if (withBody && range.length() > 0) {
             String label = wanted instanceof RangeHeader.Partial ? range.start() + "-" + (range.end() - 1) : "-";
-            response.entity(new ArchiveBody(hash, plan, range, label));
+            response.entity(new ArchiveBody(hash, plan, range, label, false));
+        }
+        return response.build();
+    }
+
+    /** The deflated archive: its length is known only at the end, so it is sent chunked and without ranges. */
+    private static Response deflated(String hash, ArchivePlan plan, String etag, String lastModified,
+            boolean withBody) {
+        Response.ResponseBuilder response = Response.ok().type(ZIP)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(hash + ".zip"))
+                .header(HttpHeaders.ETAG, etag)
+                .header(HttpHeaders.LAST_MODIFIED, lastModified)
+                .header("Accept-Ranges", "none")
+                .header(HttpHeaders.CACHE_CONTROL, "private")
+                .header("X-Content-Type-Options", "nosniff");
+        if (withBody) {
+            response.entity(new ArchiveBody(hash, plan, ByteRange.whole(plan.length()), "-", true));
         }
         return response.build();
     }

@@ -28,6 +28,8 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
 
     /** Enough to keep production and the socket busy at once; each chunk is CHUNK_SIZE bytes. */
     static final int CHUNKS_IN_FLIGHT = 3;
+    /** For a chunked response, whose length is known only at its end. */
+    static final long UNKNOWN_LENGTH = -1;
 
     private final HttpServerResponse response;
     private final long expectedBytes;
@@ -116,7 +118,7 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
             } catch (IllegalStateException closed) {
                 // The client is gone; the last write's outcome tells whether it had everything.
             }
-            settleByLastWrite();
+            settleByLastWrite(true);
         }
     }
 
@@ -126,7 +128,7 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
             if (s != null) {
                 s.cancel();
             }
-            settleByLastWrite();
+            settleByLastWrite(false);
         }
     }
 
@@ -134,9 +136,10 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
      * Completed if every byte was written to the socket, even when the client closed the connection the moment
      * it had them all (curl does, before the response's final empty write); cancelled otherwise.
      */
-    private void settleByLastWrite() {
+    private void settleByLastWrite(boolean streamEnded) {
         lastWrite.onComplete(written -> {
-            if (written.succeeded() && tracker.bytesSent() == expectedBytes) {
+            boolean everything = expectedBytes == UNKNOWN_LENGTH ? streamEnded : tracker.bytesSent() == expectedBytes;
+            if (written.succeeded() && everything) {
                 tracker.completed();
             } else {
                 tracker.cancelled();

@@ -31,35 +31,56 @@ public final class ArchiveStreamer {
         this.delayPerChunk = delayPerChunk;
     }
 
+    /** A range of the stored archive, whose every byte is known in advance. */
     public Multi<Buffer> stream(ArchivePlan plan, ByteRange range) {
-        Multi<Buffer> chunks = Multi.createFrom()
-                .resource(() -> new ChunkReader(new ArchiveCursor(plan, range, crcs), chunkSize),
-                        reader -> Multi.createFrom().<ChunkReader, Buffer> generator(() -> reader,
-                                (state, emitter) -> {
-                                    try {
-                                        Buffer chunk = state.next();
-                                        if (chunk == null) {
-                                            emitter.complete();
-                                        } else {
-                                            emitter.emit(chunk);
-                                        }
-                                    } catch (Exception e) {
-                                        emitter.fail(e);
-                                    }
-                                    return state;
-                                }))
+        ChunkReader reader = new ChunkReader(new ArchiveCursor(plan, range, crcs), chunkSize);
+        return paced(chunks(reader::next, reader));
+    }
+
+    /** The whole archive with every file deflated: its length is known only at the end. */
+    public Multi<Buffer> streamDeflated(ArchivePlan plan) {
+        DeflatedChunkReader reader = new DeflatedChunkReader(plan, chunkSize);
+        return paced(chunks(reader::next, reader));
+    }
+
+    /** Where a chunk comes from: null at the end. */
+    @FunctionalInterface
+    private interface ChunkSource {
+        Buffer next() throws IOException;
+    }
+
+    /** One chunk per request, made on a worker; the source is closed on completion, failure or cancellation. */
+    private Multi<Buffer> chunks(ChunkSource source, AutoCloseable resource) {
+        return Multi.createFrom()
+                .<AutoCloseable, Buffer> resource(() -> resource,
+                        open -> Multi.createFrom().<ChunkSource, Buffer> generator(() -> source, (state, emitter) -> {
+                            try {
+                                Buffer chunk = state.next();
+                                if (chunk == null) {
+                                    emitter.complete();
+                                } else {
+                                    emitter.emit(chunk);
+                                }
+                            } catch (Exception e) {
+                                emitter.fail(e);
+                            }
+                            return state;
+                        }))
                 .withFinalizer(ArchiveStreamer::closeQuietly)
                 .runSubscriptionOn(workers);
+    }
+
+    private Multi<Buffer> paced(Multi<Buffer> chunks) {
         if (delayPerChunk.isZero()) {
             return chunks;
         }
         return chunks.onItem().call(chunk -> Uni.createFrom().voidItem().onItem().delayIt().by(delayPerChunk));
     }
 
-    private static void closeQuietly(ChunkReader reader) {
+    private static void closeQuietly(AutoCloseable reader) {
         try {
             reader.close();
-        } catch (IOException e) {
+        } catch (Exception e) {
             // Nothing was written to the file; a failed close of a read-only channel loses nothing.
         }
     }

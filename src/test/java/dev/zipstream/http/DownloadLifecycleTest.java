@@ -135,7 +135,7 @@ class DownloadLifecycleTest {
 
     static void awaitMetric(String name, double expected) {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (metric(name) < expected && System.nanoTime() < deadline) {
+        while (metric(name) != expected && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
