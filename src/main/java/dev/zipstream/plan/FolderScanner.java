@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,8 +60,9 @@ public final class FolderScanner {
 
     private void walk(Path directory, String prefix, List<ArchivePlan.Source> sources, Set<Path> openDirectories)
             throws ArchiveFolderException {
-        for (Path child : sortedChildren(directory)) {
-            String fileName = child.getFileName().toString();
+        for (Child entry : sortedChildren(directory)) {
+            Path child = entry.path();
+            String fileName = entry.name();
             if (fileName.startsWith(".")) {
                 continue;
             }
@@ -111,14 +113,20 @@ public final class FolderScanner {
         }
     }
 
-    private List<Path> sortedChildren(Path directory) throws ArchiveFolderException {
-        List<Path> children = new ArrayList<>();
+    /** A directory entry with its name decoded once (sorting would otherwise decode it at every comparison). */
+    private record Child(String name, Path path) {
+    }
+
+    private List<Child> sortedChildren(Path directory) throws ArchiveFolderException {
+        List<Child> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-            stream.forEach(children::add);
+            for (Path child : stream) {
+                children.add(new Child(child.getFileName().toString(), child));
+            }
         } catch (IOException e) {
             throw new ArchiveFolderException.Unreadable(directory, e);
         }
-        children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        children.sort(Comparator.comparing(Child::name));
         return children;
     }
 
