@@ -58,6 +58,9 @@ final class ChunkReader implements AutoCloseable {
                 pending = null;
             }
         }
+        if (pending == null && cursor.remaining() == 0) {
+            files.finishRange(); // before the last chunk goes out
+        }
         return Buffer.buffer(Unpooled.wrappedBuffer(chunk));
     }
 

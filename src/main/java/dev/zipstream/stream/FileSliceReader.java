@@ -38,6 +38,16 @@ public final class FileSliceReader implements AutoCloseable {
         close();
     }
 
+    /**
+     * At the end of a range: a range that stops inside a file never reaches {@link #finishEntry}, so the file
+     * still open must be checked here, or a 206 could complete with bytes of two versions of it.
+     */
+    void finishRange() throws IOException {
+        if (openEntry != null) {
+            finishEntry(openEntry);
+        }
+    }
+
     private FileChannel channelFor(ArchiveEntry entry) throws IOException {
         if (entry != openEntry) {
             close();
