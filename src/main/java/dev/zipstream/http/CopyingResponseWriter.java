@@ -38,6 +38,7 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
     /** Chunks requested but not arrived, plus chunks written but not yet on the socket. */
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicBoolean done = new AtomicBoolean();
+    private volatile boolean ended;
     private volatile Flow.Subscription subscription;
     /** The latest chunk's write: writes complete in order, so its success means every byte reached the socket. */
     private volatile Future<Void> lastWrite = Future.succeededFuture();
@@ -74,7 +75,11 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
         int length = chunk.length();
         Future<Void> write;
         try {
-            write = response.write(chunk);
+            // The last chunk ends the response in the same write: a client that closes the moment it has every
+            // byte then finds the response already ended (and HTTP metrics record a 200, not a reset).
+            boolean lastChunk = expectedBytes != UNKNOWN_LENGTH && tracker.bytesSent() + length == expectedBytes;
+            write = lastChunk ? response.end(chunk) : response.write(chunk);
+            ended |= lastChunk;
         } catch (IllegalStateException closed) {
             clientGone();
             return;
@@ -114,7 +119,9 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
     public void onCompletion() {
         if (done.compareAndSet(false, true)) {
             try {
-                response.end();
+                if (!ended) {
+                    response.end();
+                }
             } catch (IllegalStateException closed) {
                 // The client is gone; the last write's outcome tells whether it had everything.
             }

@@ -42,7 +42,10 @@ final class ZeroCopyResponseWriter {
     private long inFlight;
     private boolean producing;
     private boolean lastQueued;
+    private boolean finishing;
     private boolean done;
+    /** The range's final byte, sent with the response's end once every file is verified. */
+    private byte[] tail;
 
     ZeroCopyResponseWriter(ZeroCopyChannel channel, HttpServerResponse response, RegionBatcher batcher,
             DownloadTracker tracker, Executor workers, Runnable onDone) {
@@ -103,6 +106,7 @@ final class ZeroCopyResponseWriter {
                 messages.size());
         if (batch.last()) {
             lastQueued = true;
+            tail = batch.tail();
         }
         finishIfAllWritten();
         pump();
@@ -112,7 +116,7 @@ final class ZeroCopyResponseWriter {
         inFlight -= size;
         if (!future.isSuccess()) {
             // Reported from inside Netty's write path: handle it once that call has returned.
-            eventLoop.execute(this::clientGone);
+            eventLoop.execute(this::writeFailed);
             return;
         }
         tracker.sent(size);
@@ -123,14 +127,42 @@ final class ZeroCopyResponseWriter {
         }
     }
 
+    /**
+     * Once all but the tail is on the socket (so {@code sendfile} has read every file), checks on a worker that
+     * no file changed, then sends the tail with the response's end; a changed file aborts instead, and the client,
+     * one byte short, sees a failed transfer.
+     */
     private void finishIfAllWritten() {
-        if (lastQueued && inFlight == 0 && !done) {
-            done = true;
-            response.end();
-            tracker.completed();
-            closeBatcher();
-            onDone.run();
+        if (!lastQueued || inFlight != 0 || done || finishing) {
+            return;
         }
+        finishing = true;
+        workers.execute(() -> {
+            try {
+                batcher.verifyEverythingSent();
+            } catch (IOException | RuntimeException e) {
+                eventLoop.execute(() -> abort(e));
+                return;
+            }
+            eventLoop.execute(this::sendTailAndEnd);
+        });
+    }
+
+    private void sendTailAndEnd() {
+        if (done) {
+            return;
+        }
+        done = true;
+        response.end(Buffer.buffer(tail)).onComplete(ended -> {
+            if (ended.succeeded()) {
+                tracker.sent(tail.length);
+                tracker.completed();
+            } else {
+                tracker.cancelled();
+            }
+        });
+        closeBatcher();
+        onDone.run();
     }
 
     /** A file changed or could not be read: cut the connection so the client cannot take the archive as whole. */
@@ -143,6 +175,32 @@ final class ZeroCopyResponseWriter {
         response.reset();
         closeBatcher();
         onDone.run();
+    }
+
+    /**
+     * A write failed: usually the client went away, but a file truncated under {@code sendfile} fails the same
+     * way. The files tell which it was, so the failure is counted as the server's when one of them changed.
+     */
+    private void writeFailed() {
+        if (done) {
+            return;
+        }
+        done = true;
+        workers.execute(() -> {
+            try {
+                batcher.verifyEverythingSent();
+                tracker.cancelled();
+            } catch (IOException | RuntimeException e) {
+                tracker.failed(e);
+            }
+            eventLoop.execute(() -> {
+                response.reset();
+                if (!producing) {
+                    closeBatcher();
+                }
+                onDone.run();
+            });
+        });
     }
 
     private void clientGone() {

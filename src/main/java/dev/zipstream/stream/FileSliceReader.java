@@ -42,7 +42,7 @@ public final class FileSliceReader implements AutoCloseable {
      * At the end of a range: a range that stops inside a file never reaches {@link #finishEntry}, so the file
      * still open must be checked here, or a 206 could complete with bytes of two versions of it.
      */
-    void finishRange() throws IOException {
+    public void finishRange() throws IOException {
         if (openEntry != null) {
             finishEntry(openEntry);
         }

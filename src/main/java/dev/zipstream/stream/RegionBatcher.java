@@ -30,7 +30,9 @@ public final class RegionBatcher implements AutoCloseable {
 
     private final ArchiveCursor cursor;
     private final FileSliceReader files = new FileSliceReader();
+    /** Every file sent (in part) as a region, in order; those from {@code checked} on are not verified yet. */
     private final List<ArchiveEntry> sentAsRegions = new ArrayList<>();
+    private int checked;
     private Piece pending;
     private long pendingDone;
     private boolean exhausted;
@@ -39,8 +41,17 @@ public final class RegionBatcher implements AutoCloseable {
         this.cursor = cursor;
     }
 
-    /** Messages to write in order, how many archive bytes they carry, and whether they end the range. */
-    public record Batch(List<Object> messages, List<Long> sizes, boolean last) {
+    /**
+     * Messages to write in order and how many archive bytes each carries. The last batch of a range also holds
+     * back the range's final byte as {@code tail}: with a {@code Content-Length} the client takes the response as
+     * complete at its last byte, so that byte may only leave once every file sent by {@code sendfile} (whose
+     * bytes the kernel reads only while sending) is known to be unchanged.
+     */
+    public record Batch(List<Object> messages, List<Long> sizes, byte[] tail) {
+        public boolean last() {
+            return tail != null;
+        }
+
         public long bytes() {
             return sizes.stream().mapToLong(Long::longValue).sum();
         }
@@ -56,7 +67,8 @@ public final class RegionBatcher implements AutoCloseable {
      * buffers. First verifies that the files sent as regions in earlier batches were not changed meanwhile.
      */
     public Batch next(ByteBufAllocator allocator, long maxBytes, int maxBufferBytes) throws IOException {
-        verifyFilesSentAsRegions();
+        verifyFilesSentAsRegions(checked);
+        checked = sentAsRegions.size();
         List<Object> messages = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
         ByteBuf buffer = null;
@@ -109,7 +121,7 @@ public final class RegionBatcher implements AutoCloseable {
                         messages.add(new DefaultFileRegion(slice.entry().source().toFile(),
                                 slice.position() + pendingDone, n));
                         sizes.add(n);
-                        if (slice.endsEntry() && pendingDone + n == slice.length()) {
+                        if (sentAsRegions.isEmpty() || sentAsRegions.get(sentAsRegions.size() - 1) != slice.entry()) {
                             sentAsRegions.add(slice.entry());
                         }
                     }
@@ -118,6 +130,10 @@ public final class RegionBatcher implements AutoCloseable {
                 pendingDone += n;
                 if (pendingDone == pending.length()) {
                     pending = null;
+                    if (cursor.remaining() == 0) {
+                        exhausted = true; // known now, so the last batch is never an empty one
+                        break;
+                    }
                 }
             }
             if (buffer != null) {
@@ -125,10 +141,13 @@ public final class RegionBatcher implements AutoCloseable {
                 sizes.add((long) buffer.readableBytes());
                 buffer = null;
             }
+            byte[] tail = null;
             if (exhausted) {
-                verifyFilesSentAsRegions();
+                tail = holdBackLastByte(messages, sizes);
+                // The range may end inside a file read here: its last bytes must still be the planned ones too.
+                files.finishRange();
             }
-            return new Batch(messages, sizes, exhausted);
+            return new Batch(messages, sizes, tail);
         } catch (IOException | RuntimeException e) {
             if (buffer != null) {
                 buffer.release();
@@ -138,12 +157,49 @@ public final class RegionBatcher implements AutoCloseable {
         }
     }
 
-    /** A file sent by {@code sendfile} was never read here: its stamp must still be the planned one. */
-    private void verifyFilesSentAsRegions() throws IOException {
-        for (ArchiveEntry entry : sentAsRegions) {
+    /**
+     * Every file sent by {@code sendfile} must still be the planned one once its regions are on the socket. Call
+     * when all of the range but its tail has been written, before the tail goes out.
+     */
+    public void verifyEverythingSent() throws IOException {
+        verifyFilesSentAsRegions(0);
+    }
+
+    /**
+     * A file sent by {@code sendfile} is never read here: its stamp must still be the planned one. Checked early,
+     * when the next batch is made, and once more before the tail (a truncated file also fails its own transfer).
+     */
+    private void verifyFilesSentAsRegions(int from) throws IOException {
+        for (int i = from; i < sentAsRegions.size(); i++) {
+            ArchiveEntry entry = sentAsRegions.get(i);
             CrcCalculator.requireUnchanged(entry.source(), entry.stamp());
         }
-        sentAsRegions.clear();
+    }
+
+    /** Takes the range's final byte out of the batch (shortening its last message) and returns it. */
+    private byte[] holdBackLastByte(List<Object> messages, List<Long> sizes) throws IOException {
+        int last = messages.size() - 1;
+        Object message = messages.get(last);
+        byte[] tail = new byte[1];
+        if (message instanceof ByteBuf buffer) {
+            int end = buffer.writerIndex() - 1;
+            tail[0] = buffer.getByte(end);
+            buffer.writerIndex(end);
+        } else {
+            DefaultFileRegion region = (DefaultFileRegion) message;
+            ArchiveEntry entry = sentAsRegions.get(sentAsRegions.size() - 1);
+            long position = region.position() + region.count() - 1;
+            Piece.FileSlice slice = new Piece.FileSlice(entry, 0, entry.size(), false);
+            files.read(slice, position, java.nio.ByteBuffer.wrap(tail));
+            region.release();
+            messages.set(last, new DefaultFileRegion(entry.source().toFile(), region.position(), region.count() - 1));
+        }
+        sizes.set(last, sizes.get(last) - 1);
+        if (sizes.get(last) == 0) {
+            ReferenceCountUtil.safeRelease(messages.remove(last));
+            sizes.remove(last);
+        }
+        return tail;
     }
 
     @Override

@@ -80,7 +80,7 @@ class ChangedWhileStreamingIT {
         TRUNCATE_SECOND(SECOND, "changed"),
         DELETE_SECOND(SECOND, "disappeared"),
         REWRITE_FIRST(FIRST, "changed"),
-        TRUNCATE_FIRST(FIRST, "became shorter"),
+        TRUNCATE_FIRST(FIRST, "became shorter|changed \\(size"), // read short, or (sendfile) found by its stamp
         DELETE_FIRST(FIRST, "disappeared");
 
         final String file;
@@ -126,7 +126,8 @@ class ChangedWhileStreamingIT {
         ServiceHttp.awaitMetric(service, "archives_failed_total", failed + 1);
         String log = ServiceHttp.awaitLog(service, "Download aborted: archive " + hash + " after ");
         String aborted = lineWith(log, "Download aborted: archive " + hash + " after ");
-        assertTrue(aborted.contains(change.file) && aborted.contains(change.logged), aborted);
+        assertTrue(aborted.contains(change.file) && java.util.regex.Pattern.compile(change.logged).matcher(aborted).find(),
+                aborted);
         assertTrue(log.contains("archive=" + hash + " range=- bytes="), log);
         assertTrue(lineWith(log, "archive=" + hash + " range=- bytes=").endsWith("outcome=failed"), log);
 
