@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  */
 final class Tools {
 
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)");
+    /** A sample line: name, labels (quoted values may hold braces, as in uri="/archive/{hash}"), value. */
+    private static final Pattern SAMPLE = Pattern.compile(
+            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*})?\\s+(\\S+)");
 
     private Tools() {
     }
