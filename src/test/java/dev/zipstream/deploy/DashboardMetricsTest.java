@@ -1,26 +1,17 @@
 package dev.zipstream.deploy;
 
+import static dev.zipstream.deploy.MonitoredMetrics.EXPORTED_METRICS;
+import static dev.zipstream.deploy.MonitoredMetrics.NOT_FROM_THE_SERVICE;
+import static dev.zipstream.deploy.MonitoredMetrics.metricNames;
+import static dev.zipstream.deploy.MonitoredMetrics.metricNamesOfVariableQuery;
 import static dev.zipstream.deploy.RenderedManifests.at;
-import static dev.zipstream.deploy.RenderedManifests.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,84 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every metric that the Grafana dashboard and the alerts query must be one the service exports, so that a
- * renamed meter cannot leave an empty panel or an alert that never fires.
+ * renamed meter cannot leave an empty panel or an alert that never fires. The names and the PromQL extraction are in
+ * {@link MonitoredMetrics}; DashboardMetricsLiveIT checks them against a running service's /q/metrics.
  */
 class DashboardMetricsTest {
-
-    /**
-     * The Prometheus names the service exports on /q/metrics (Micrometer meters archives.started, ...,
-     * timer archive.download, plus what Quarkus' Micrometer binders export).
-     * ArchiveMetricsTest in the main code must agree with this set; it is the contract between the
-     * service and k8s/grafana/archive-service-dashboard.json and k8s/prometheusrule.yaml.
-     * The _bucket series exist only if the service publishes histograms for both timers.
-     */
-    static final Set<String> EXPORTED_METRICS = Set.of(
-            "archives_started_total",
-            "archives_completed_total",
-            "archives_cancelled_total",
-            "archives_failed_total",
-            "archives_not_found_total",
-            "archives_rejected_total",
-            "archive_bytes_sent_total",
-            "archives_active",
-            "archive_download_seconds_count",
-            "archive_download_seconds_sum",
-            "archive_download_seconds_max",
-            "archive_download_seconds_bucket",
-            "http_server_requests_seconds_count",
-            "http_server_requests_seconds_sum",
-            "http_server_requests_seconds_max",
-            "http_server_requests_seconds_bucket",
-            "jvm_memory_used_bytes");
-
-    /**
-     * Series the alerts may use that do not come from the service: {@code up} is written by Prometheus for
-     * every scrape, kube_deployment_status_replicas_available by kube-state-metrics. Only
-     * ArchiveServiceNoReadyPods needs them (a pod that is down exports nothing).
-     */
-    static final Set<String> NOT_FROM_THE_SERVICE = Set.of("up", "kube_deployment_status_replicas_available");
-
-    private static final Set<String> PROMQL_KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by",
-            "without", "on", "ignoring", "group_left", "group_right", "inf", "nan");
-    private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
-    private static final Pattern LABEL_MATCHERS = Pattern.compile("\\{[^}]*}");
-    private static final Pattern RANGE = Pattern.compile("\\[[^]]*]");
-    private static final Pattern GROUPING = Pattern.compile(
-            "\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
-    private static final Pattern GRAFANA_VARIABLE = Pattern.compile("\\$\\{?\\w+}?");
-    private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.:$])[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*\\w+\\s*\\)\\s*$");
-
-    /** Metric names in one PromQL expression: identifiers that are not functions, keywords or label names. */
-    static Set<String> metricNames(String expr) {
-        String s = STRING_LITERAL.matcher(expr).replaceAll("\"\"");
-        s = LABEL_MATCHERS.matcher(s).replaceAll("{}");
-        s = RANGE.matcher(s).replaceAll("[]");
-        s = GROUPING.matcher(s).replaceAll(" ");
-        s = GRAFANA_VARIABLE.matcher(s).replaceAll(" ");
-        Set<String> names = new TreeSet<>();
-        Matcher m = IDENTIFIER.matcher(s);
-        while (m.find()) {
-            String rest = s.substring(m.end()).stripLeading();
-            boolean functionCall = rest.startsWith("(");
-            if (!functionCall && !PROMQL_KEYWORDS.contains(m.group().toLowerCase())) {
-                names.add(m.group());
-            }
-        }
-        return names;
-    }
-
-    /** Metric names in a Grafana variable query: label_values(metric, label) or a PromQL expression. */
-    static Set<String> metricNamesOfVariableQuery(String query) {
-        Matcher labelValues = LABEL_VALUES.matcher(query);
-        if (labelValues.matches()) {
-            return metricNames(labelValues.group(1));
-        }
-        if (query.matches("^\\s*label_values\\(\\s*\\w+\\s*\\)\\s*$")) {
-            return Set.of();
-        }
-        return metricNames(query);
-    }
 
     @ParameterizedTest
     @CsvSource(delimiterString = "=>", value = {
@@ -158,6 +75,15 @@ class DashboardMetricsTest {
         }
     }
 
+    /** DashboardMetricsLiveIT reads the two files directly; they must give what kustomize ships. */
+    @Test
+    void theFilesGiveTheSameNamesAsTheRenderedManifests() {
+        assertEquals(dashboardMetrics(), MonitoredMetrics.dashboardFileMetrics());
+        Set<String> rendered = new TreeSet<>();
+        alertExpressions().forEach(e -> rendered.addAll(metricNames(e)));
+        assertEquals(rendered, MonitoredMetrics.alertFileMetrics());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Metrics of every dashboard the kustomization ships (ConfigMaps labelled grafana_dashboard). */
@@ -170,51 +96,15 @@ class DashboardMetricsTest {
             }
             for (Object json : ((Map<?, ?>) configMap.get("data")).values()) {
                 dashboards++;
-                try (JsonReader reader = Json.createReader(new StringReader((String) json))) {
-                    JsonObject dashboard = reader.readObject();
-                    List<String> exprs = new ArrayList<>();
-                    collectStrings(dashboard.get("panels"), "expr", exprs);
-                    assertFalse(exprs.isEmpty(), "dashboard without queries");
-                    exprs.forEach(e -> used.addAll(metricNames(e)));
-                    for (JsonValue variable : dashboard.getJsonObject("templating").getJsonArray("list")) {
-                        JsonValue query = variable.asJsonObject().get("query");
-                        if ("query".equals(variable.asJsonObject().getString("type"))) {
-                            String text = query instanceof JsonObject o ? o.getString("query")
-                                    : ((JsonString) query).getString();
-                            used.addAll(metricNamesOfVariableQuery(text));
-                        }
-                    }
-                }
+                used.addAll(MonitoredMetrics.dashboardMetrics((String) json));
             }
         }
         assertEquals(1, dashboards, "dashboards in kubectl kustomize k8s/");
         return used;
     }
 
-    private static void collectStrings(JsonValue node, String key, List<String> out) {
-        if (node instanceof JsonObject object) {
-            object.forEach((k, v) -> {
-                if (k.equals(key) && v instanceof JsonString s) {
-                    out.add(s.getString());
-                } else {
-                    collectStrings(v, key, out);
-                }
-            });
-        } else if (node instanceof JsonArray array) {
-            array.forEach(v -> collectStrings(v, key, out));
-        }
-    }
-
     private static List<String> alertExpressions() {
-        List<String> exprs = new ArrayList<>();
-        for (Map<String, Object> rule : RenderedManifests.ofKind("PrometheusRule")) {
-            for (Object group : list(rule, "spec", "groups")) {
-                for (Object r : list(group, "rules")) {
-                    exprs.add((String) at(r, "expr"));
-                }
-            }
-        }
-        return exprs;
+        return MonitoredMetrics.alertExpressions(RenderedManifests.ofKind("PrometheusRule"));
     }
 
     private static Set<String> difference(Set<String> a, Set<String> b) {
