@@ -80,7 +80,8 @@ public final class ArchivePlan {
         digest.update(spec.name());
         long modifiedNanos = source.stamp() == null ? spec.modifiedEpochSecond() * 1_000_000_000L
                 : source.stamp().modifiedNanos();
-        digest.update(ByteBuffer.allocate(21).putLong(spec.size()).putLong(modifiedNanos)
+        long changedNanos = source.stamp() == null ? 0 : source.stamp().changedNanos();
+        digest.update(ByteBuffer.allocate(29).putLong(spec.size()).putLong(modifiedNanos).putLong(changedNanos)
                 .putInt(spec.unixPermissions()).put((byte) (spec.directory() ? 1 : 0)).array());
     }
 

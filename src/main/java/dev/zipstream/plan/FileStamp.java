@@ -1,28 +1,23 @@
 package dev.zipstream.plan;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
- * What identifies one version of a file's content without reading it: size, modification time to the
- * nanosecond, and the file key (device and inode on Unix) where the platform offers one. A file whose stamp is
- * unchanged is taken to have unchanged content; this is what keys the CRC-32 cache and detects files that change
- * while their archive streams.
+ * What identifies one version of a file's content without reading it: size, modification time and status-change
+ * time (ctime) to the nanosecond, and the device and inode. A file whose stamp is unchanged is taken to have
+ * unchanged content; this keys the CRC-32 cache, feeds the ETag, and detects files that change while their
+ * archive streams. ctime is what catches a rewrite whose mtime was set back (rsync -t, FTP MFMT): no program can
+ * set it.
+ *
+ * @param fileKey device and inode, or {@code null} where unknown
  */
-public record FileStamp(long size, long modifiedNanos, Object fileKey) {
-
-    public static FileStamp of(BasicFileAttributes attributes) {
-        return new FileStamp(attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS),
-                attributes.fileKey());
-    }
+public record FileStamp(long size, long modifiedNanos, long changedNanos, Object fileKey) {
 
     /** The file's stamp now, following a symbolic link to its target. */
     public static FileStamp read(Path file) throws IOException {
-        return of(Files.readAttributes(file, BasicFileAttributes.class));
+        return FileFacts.read(file).stamp();
     }
 
     public long modifiedEpochSecond() {
@@ -30,6 +25,7 @@ public record FileStamp(long size, long modifiedNanos, Object fileKey) {
     }
 
     public boolean sameContentAs(FileStamp other) {
-        return size == other.size && modifiedNanos == other.modifiedNanos && Objects.equals(fileKey, other.fileKey);
+        return size == other.size && modifiedNanos == other.modifiedNanos && changedNanos == other.changedNanos
+                && Objects.equals(fileKey, other.fileKey);
     }
 }

@@ -6,8 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -66,35 +64,33 @@ public final class FolderScanner {
             if (fileName.startsWith(".")) {
                 continue;
             }
-            PosixFileAttributes attributes = attributesInsideRoot(child);
-            if (attributes == null) {
+            FileFacts facts = factsInsideRoot(child);
+            if (facts == null) {
                 continue;
             }
             String name = prefix + fileName;
-            if (attributes.isDirectory()) {
+            if (facts.type() == FileFacts.Type.DIRECTORY) {
                 Path real = realPath(child);
                 if (!openDirectories.add(real)) {
                     LOG.warnf("Skipping %s: symbolic link loop", child);
                     continue;
                 }
                 requireReadable(child);
-                sources.add(new ArchivePlan.Source(spec(child, name + "/", true, attributes), null, null));
+                sources.add(new ArchivePlan.Source(spec(child, name + "/", facts), null, null));
                 walk(child, name + "/", sources, openDirectories);
                 openDirectories.remove(real);
-            } else if (attributes.isRegularFile()) {
+            } else if (facts.type() == FileFacts.Type.REGULAR_FILE) {
                 requireReadable(child);
-                sources.add(new ArchivePlan.Source(spec(child, name, false, attributes), child,
-                        FileStamp.of(attributes)));
+                sources.add(new ArchivePlan.Source(spec(child, name, facts), child, facts.stamp()));
             }
         }
     }
 
-    /** The entry's attributes, following a link only if it stays inside the root; null for what is skipped. */
-    private PosixFileAttributes attributesInsideRoot(Path child) throws ArchiveFolderException {
+    /** The entry's facts, following a link only if it stays inside the root; null for what is skipped. */
+    private FileFacts factsInsideRoot(Path child) throws ArchiveFolderException {
         try {
-            PosixFileAttributes own = Files.readAttributes(child, PosixFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            if (!own.isSymbolicLink()) {
+            FileFacts own = FileFacts.read(child, LinkOption.NOFOLLOW_LINKS);
+            if (own.type() != FileFacts.Type.SYMBOLIC_LINK) {
                 return own;
             }
             Path target;
@@ -107,7 +103,7 @@ public final class FolderScanner {
             if (!target.startsWith(realRoot)) {
                 throw new ArchiveFolderException.OutsideRoot(child);
             }
-            return Files.readAttributes(target, PosixFileAttributes.class);
+            return FileFacts.read(target);
         } catch (IOException e) {
             throw new ArchiveFolderException.Unreadable(child, e);
         }
@@ -144,23 +140,14 @@ public final class FolderScanner {
         }
     }
 
-    private static ZipEntrySpec spec(Path path, String name, boolean directory, PosixFileAttributes attributes)
-            throws ArchiveFolderException {
+    private static ZipEntrySpec spec(Path path, String name, FileFacts facts) throws ArchiveFolderException {
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > ZipEntrySpec.MAX_NAME_LENGTH) {
             throw new ArchiveFolderException.UnsupportedName(path);
         }
-        long modified = attributes.lastModifiedTime().toInstant().getEpochSecond();
-        return new ZipEntrySpec(utf8, directory, directory ? 0 : attributes.size(), modified,
-                permissions(attributes.permissions()));
+        boolean directory = facts.type() == FileFacts.Type.DIRECTORY;
+        return new ZipEntrySpec(utf8, directory, directory ? 0 : facts.stamp().size(),
+                facts.stamp().modifiedEpochSecond(), facts.permissions());
     }
 
-    private static int permissions(Set<PosixFilePermission> permissions) {
-        int bits = 0;
-        for (PosixFilePermission permission : permissions) {
-            // OWNER_READ is ordinal 0 and means 0400; OTHERS_EXECUTE is ordinal 8 and means 0001.
-            bits |= 1 << (8 - permission.ordinal());
-        }
-        return bits;
-    }
 }

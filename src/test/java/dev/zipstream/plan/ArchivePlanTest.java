@@ -102,6 +102,25 @@ class ArchivePlanTest {
     }
 
     @Test
+    void rewriteWithTheSameSizeAndTheOldModificationTimeStillChangesTheStamp() throws Exception {
+        Path folder = root.resolve("synced");
+        Fixtures.write(folder.resolve("photo.jpg"), 4_000, 1);
+        FolderScanner scanner = new FolderScanner(root.toRealPath());
+        ArchivePlan before = scanner.plan(folder);
+
+        Thread.sleep(20); // let the clock move past the first write's ctime
+        Fixtures.write(folder.resolve("photo.jpg"), 4_000, 2); // same size and mtime, as rsync -t leaves it
+        ArchivePlan after = scanner.plan(folder);
+
+        FileStamp old = before.entries().get(0).stamp();
+        FileStamp now = after.entries().get(0).stamp();
+        assertEquals(old.size(), now.size());
+        assertEquals(old.modifiedNanos(), now.modifiedNanos());
+        assertTrue(!old.sameContentAs(now), "ctime tells the rewrite apart");
+        assertNotEquals(before.etag(), after.etag());
+    }
+
+    @Test
     void symbolicLinksAreFollowedInsideTheRootAndRefusedOutsideIt() throws Exception {
         Path outside = Files.createDirectories(root.resolve("outside"));
         Path served = Files.createDirectories(root.resolve("served"));

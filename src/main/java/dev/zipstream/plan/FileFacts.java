@@ -1,0 +1,49 @@
+package dev.zipstream.plan;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything the service needs of a file from one {@code stat}: its type, permission bits and {@link FileStamp}.
+ * Read through the JDK's {@code unix} attribute view, the only one that exposes ctime, device and inode.
+ */
+record FileFacts(Type type, int permissions, FileStamp stamp) {
+
+    enum Type {
+        REGULAR_FILE, DIRECTORY, SYMBOLIC_LINK, OTHER
+    }
+
+    private static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,dev,ino";
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFLNK = 0120000;
+
+    /** The device and inode: a file's identity, which a rename keeps and a replacement changes. */
+    record Inode(long device, long inode) {
+    }
+
+    static FileFacts read(Path path, LinkOption... options) throws IOException {
+        Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES, options);
+        int mode = (Integer) attributes.get("mode");
+        Type type = switch (mode & S_IFMT) {
+            case S_IFREG -> Type.REGULAR_FILE;
+            case S_IFDIR -> Type.DIRECTORY;
+            case S_IFLNK -> Type.SYMBOLIC_LINK;
+            default -> Type.OTHER;
+        };
+        FileStamp stamp = new FileStamp((Long) attributes.get("size"),
+                nanos(attributes.get("lastModifiedTime")), nanos(attributes.get("ctime")),
+                new Inode((Long) attributes.get("dev"), (Long) attributes.get("ino")));
+        return new FileFacts(type, mode & 07777, stamp);
+    }
+
+    private static long nanos(Object time) {
+        return ((FileTime) time).to(TimeUnit.NANOSECONDS);
+    }
+}
