@@ -44,7 +44,9 @@ public final class ErrorPages {
                 <!DOCTYPE html>
                 <html lang="en">
                 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>%d %s</title></head>
+                <title>%d %s</title>
+                <style>body { font-family: system-ui, sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em; }</style>
+                </head>
                 <body><main><h1>%s</h1><p>%s</p><p><a href="/">Home</a></p></main></body>
                 </html>
                 """.formatted(status.getStatusCode(), title, title, message);

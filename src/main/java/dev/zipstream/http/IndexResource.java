@@ -37,6 +37,12 @@ public class IndexResource {
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>Archive service</title>
+                <style>
+                body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; line-height: 1.5;
+                       max-width: 40em; margin: 3em auto; padding: 0 1em; color: #1a1a1a; }
+                code { background: #f2f2f2; padding: 0 .25em; border-radius: 3px; }
+                a { color: #0a58ca; }
+                </style>
                 </head>
                 <body>
                 <main>
