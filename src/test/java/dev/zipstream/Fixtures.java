@@ -81,6 +81,15 @@ public final class Fixtures {
 
         Files.createSymbolicLink(ROOT.resolve("outside_link"), OUTSIDE);
 
+        // A link up to the served root itself would list every folder name: the links' secrets.
+        Path rootLink = ROOT.resolve("root_link");
+        write(rootLink.resolve("fine.jpg"), 100, 17);
+        Files.createSymbolicLink(rootLink.resolve("up"), Path.of(".."));
+
+        for (int i = 0; i < 300; i++) {
+            write(ROOT.resolve("small_files/thumb_" + i + ".jpg"), 20_000, 100 + i);
+        }
+
         Path unreadable = ROOT.resolve("with_unreadable");
         write(unreadable.resolve("ok.jpg"), 100, 14);
         write(unreadable.resolve(UnreadableForTests.PREFIX + "photo.jpg"), 100, 15);
@@ -92,6 +101,14 @@ public final class Fixtures {
         Files.writeString(text.resolve("readme.txt"), "All work and no play. ".repeat(20_000));
         Files.writeString(text.resolve("chapters/один.txt"), "Глава первая.\n".repeat(5_000));
         Files.writeString(text.resolve("chapters/empty.txt"), "");
+
+        // Fixed folder times too, so archives (their directory entries, Last-Modified) are the same every run.
+        try (var folders = Files.walk(ROOT)) {
+            for (Path folder : folders.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .toList()) {
+                Files.setLastModifiedTime(folder, FileTime.from(Instant.parse("2024-05-17T10:15:30Z")));
+            }
+        }
     }
 
     /** A file of {@code size} pseudo-random bytes with a fixed time, so archives are reproducible. */

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import dev.zipstream.plan.RootedFiles;
 import java.util.zip.CRC32;
 
 import dev.zipstream.plan.FileStamp;
@@ -17,9 +17,9 @@ import dev.zipstream.plan.FileStamp;
  */
 public final class CrcCalculator {
 
-    private static final int BUFFER_SIZE = 1 << 20;
-    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal
-            .withInitial(() -> ByteBuffer.allocateDirect(BUFFER_SIZE));
+    /** A few 1 MiB direct buffers for all CRC work: more would only wait for the cores anyway. */
+    private static final DirectBufferPool BUFFERS = new DirectBufferPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), 1 << 20);
 
     private CrcCalculator() {
     }
@@ -28,10 +28,10 @@ public final class CrcCalculator {
      * The CRC-32 of the file's first {@code expected.size()} bytes, failing if the file is not the one planned
      * (different stamp before or after reading, or shorter).
      */
-    public static int crc32(Path file, FileStamp expected) throws IOException {
-        ByteBuffer buffer = BUFFERS.get();
+    public static int crc32(RootedFiles files, Path file, FileStamp expected) throws IOException {
         CRC32 crc = new CRC32();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        ByteBuffer buffer = BUFFERS.take();
+        try (FileChannel channel = files.openFile(file)) {
             requireUnchanged(file, expected);
             long remaining = expected.size();
             long position = 0;
@@ -51,6 +51,8 @@ public final class CrcCalculator {
             }
         } catch (NoSuchFileException e) {
             throw new FileChangedException(file, "disappeared");
+        } finally {
+            BUFFERS.give(buffer);
         }
         requireUnchanged(file, expected);
         return (int) crc.getValue();

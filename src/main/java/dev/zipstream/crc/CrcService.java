@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.plan.FileStamp;
+import dev.zipstream.plan.RootedFiles;
 
 /**
  * Where archive writers get each entry's CRC-32: from the cache when this version of the file was seen before,
@@ -36,8 +37,11 @@ public final class CrcService {
         this.prefetchExecutor = prefetchExecutor;
     }
 
-    /** The entry's CRC-32, blocking while it is computed; fails if the file no longer matches the plan. */
-    public int crcOf(ArchiveEntry entry) throws IOException {
+    /**
+     * The entry's CRC-32, blocking while it is computed (reading through {@code files}); fails if the file no
+     * longer matches the plan.
+     */
+    public int crcOf(ArchiveEntry entry, RootedFiles files) throws IOException {
         if (entry.isDirectory() || entry.size() == 0) {
             return 0;
         }
@@ -52,12 +56,13 @@ public final class CrcService {
             return await(running);
         }
         try {
-            int crc = CrcCalculator.crc32(entry.source(), entry.stamp());
+            int crc = CrcCalculator.crc32(files, entry.source(), entry.stamp());
             bytesHashed.addAndGet(entry.size());
             cache.put(entry.source(), entry.stamp(), crc);
             mine.complete(crc);
             return crc;
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too: a waiter on an incomplete future would block its worker thread for ever.
             mine.completeExceptionally(e);
             throw e;
         } finally {
@@ -65,15 +70,19 @@ public final class CrcService {
         }
     }
 
-    /** Starts computing the entry's CRC-32 in the background unless it is known or already on its way. */
-    public void prefetch(ArchiveEntry entry) {
+    /**
+     * Starts computing the entry's CRC-32 in the background unless it is known or already on its way.
+     *
+     * @param root the real root the entry's file lies below
+     */
+    public void prefetch(ArchiveEntry entry, Path root) {
         if (entry.isDirectory() || entry.size() == 0 || cache.get(entry.source(), entry.stamp()) != null
                 || inFlight.containsKey(new Key(entry.source(), entry.stamp()))) {
             return;
         }
         prefetchExecutor.execute(() -> {
-            try {
-                crcOf(entry);
+            try (RootedFiles files = new RootedFiles(root)) {
+                crcOf(entry, files);
             } catch (IOException e) {
                 // The writer that needs this CRC will meet the same problem and report it with its archive.
                 LOG.debugf("Prefetching the CRC-32 of %s failed: %s", entry.source(), e.getMessage());
@@ -86,16 +95,15 @@ public final class CrcService {
         return bytesHashed.get();
     }
 
-    public CrcCache cache() {
-        return cache;
-    }
-
     private static int await(CompletableFuture<Integer> running) throws IOException {
         try {
             return running.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
             }
             throw e;
         }

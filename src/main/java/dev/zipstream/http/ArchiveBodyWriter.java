@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -17,6 +18,7 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 
 import dev.zipstream.config.ServiceSettings;
 
@@ -65,11 +67,15 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
         ServerSerialisers.encodeResponseHeaders(request);
         context.serverResponse().setPreCommitListener(null);
         HttpServerResponse response = request.unwrap(HttpServerResponse.class);
+        // Vert.x Web's end handlers learn of a hang-up; the response's own close handler is Vert.x Web's to set.
+        RoutingContext routing = request.unwrap(RoutingContext.class);
+        Consumer<Consumer<Boolean>> whenEnded = callback -> routing
+                .addEndHandler(ended -> callback.accept(ended.failed()));
         if (body.deflated()) {
             response.setChunked(true);
             DownloadTracker tracker = metrics.start(body.hash(), body.rangeLabel(), ArchiveMetrics.Transfer.COPY);
             new CopyingResponseWriter(response, CopyingResponseWriter.UNKNOWN_LENGTH, tracker, request::resume)
-                    .start(streamer.streamDeflated(body.plan()));
+                    .start(streamer.streamDeflated(body.plan()), whenEnded);
             return;
         }
         Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed
@@ -79,10 +85,10 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
                 zeroCopy.isPresent() ? ArchiveMetrics.Transfer.SENDFILE : ArchiveMetrics.Transfer.COPY);
         if (zeroCopy.isPresent()) {
             new ZeroCopyResponseWriter(zeroCopy.get(), response, streamer.batches(body.plan(), body.range()),
-                    tracker, streamer.workers(), request::resume).start();
+                    tracker, streamer.workers(), request::resume).start(whenEnded);
         } else {
             new CopyingResponseWriter(response, body.range().length(), tracker, request::resume)
-                    .start(streamer.stream(body.plan(), body.range()));
+                    .start(streamer.stream(body.plan(), body.range()), whenEnded);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.zipstream.http;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
@@ -12,8 +13,11 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.ext.web.RoutingContext;
+
 import dev.zipstream.config.ServiceSettings;
 import dev.zipstream.observability.ArchiveMetrics;
+import dev.zipstream.observability.LogText;
 import dev.zipstream.plan.ArchiveFolderException;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.ArchivePlan;
@@ -34,18 +38,29 @@ public class ArchiveResource {
     private final ArchiveFolders folders;
     private final ArchiveMetrics metrics;
     private final boolean deflate;
-    private final int maxConcurrentDownloads;
+    private final DownloadSlots slots;
 
-    public ArchiveResource(ArchiveFolders folders, ArchiveMetrics metrics, ServiceSettings settings) {
+    public ArchiveResource(ArchiveFolders folders, ArchiveMetrics metrics, ServiceSettings settings,
+            DownloadSlots slots) {
         this.folders = folders;
         this.metrics = metrics;
         this.deflate = settings.compression() == ServiceSettings.Compression.DEFLATE;
-        this.maxConcurrentDownloads = settings.maxConcurrentDownloads();
+        this.slots = slots;
     }
 
     @GET
     @jakarta.ws.rs.Path("{hash}{slash: /?}")
-    public Response download(@PathParam("hash") String hash, @Context HttpHeaders headers) {
+    public Response download(@PathParam("hash") String hash, @Context HttpHeaders headers,
+            @Context RoutingContext exchange) {
+        if (!slots.tryTake()) {
+            // Checked before any file-system work: shedding load must itself be cheap.
+            metrics.rejected();
+            LOG.warnf("Archive %s refused: %d downloads in progress (MAX_CONCURRENT_DOWNLOADS)", LogText.of(hash),
+                    slots.taken());
+            return ErrorPages.busy(headers, RETRY_AFTER_SECONDS,
+                    "Too many downloads are in progress. Please try again in a minute.");
+        }
+        exchange.addEndHandler(ended -> slots.giveBack());
         return answer(hash, headers, true);
     }
 
@@ -56,14 +71,6 @@ public class ArchiveResource {
     }
 
     private Response answer(String hash, HttpHeaders headers, boolean withBody) {
-        if (withBody && maxConcurrentDownloads > 0 && metrics.active() >= maxConcurrentDownloads) {
-            // Checked before any file-system work: shedding load must itself be cheap.
-            metrics.rejected();
-            LOG.warnf("Archive %s refused: %d downloads in progress (MAX_CONCURRENT_DOWNLOADS)", printable(hash),
-                    metrics.active());
-            return ErrorPages.busy(headers, RETRY_AFTER_SECONDS,
-                    "Too many downloads are in progress. Please try again in a minute.");
-        }
         Optional<Path> folder = folders.locate(hash);
         if (folder.isEmpty()) {
             return notFound(hash, headers, "no such folder");
@@ -74,7 +81,7 @@ public class ArchiveResource {
         } catch (ArchiveFolderException.OutsideRoot e) {
             return notFound(hash, headers, e.getMessage());
         } catch (ArchiveFolderException e) {
-            LOG.errorf("Archive %s unavailable: %s", hash, e.getMessage());
+            LOG.errorf("Archive %s unavailable: %s", hash, LogText.of(e.getMessage()));
             return ErrorPages.unavailable(headers);
         }
         // A deflated archive's bytes depend on the zlib build, not only on the folder: its tag is weak.
@@ -90,7 +97,7 @@ public class ArchiveResource {
             return deflated(hash, plan, etag, lastModified, withBody);
         }
         RangeHeader.Result wanted = Preconditions.rangeApplies(headers.getHeaderString("If-Range"), etag,
-                plan.lastModified())
+                plan.lastModified(), Instant.now())
                         ? RangeHeader.parse(headers.getHeaderString("Range"), plan.length())
                         : new RangeHeader.Whole();
         Response.ResponseBuilder response;
@@ -115,7 +122,7 @@ public class ArchiveResource {
                 .header("Accept-Ranges", "bytes")
                 .header(HttpHeaders.CACHE_CONTROL, "private")
                 .header("X-Content-Type-Options", "nosniff");
-        if (withBody && range.length() > 0) {
+        if (withBody) {
             String label = wanted instanceof RangeHeader.Partial ? range.start() + "-" + (range.end() - 1) : "-";
             response.entity(new ArchiveBody(hash, plan, range, label, false));
         }
@@ -140,16 +147,11 @@ public class ArchiveResource {
 
     private Response notFound(String hash, HttpHeaders headers, String reason) {
         metrics.notFound();
-        LOG.infof("Archive not found: %s (%s)", printable(hash), reason);
+        LOG.infof("Archive not found: %s (%s)", LogText.of(hash), LogText.of(reason));
         return ErrorPages.notFound(headers);
     }
 
-    /** A requested name as it may appear in a log line: no control characters, bounded length. */
-    static String printable(String hash) {
-        String bounded = hash.length() > 160 ? hash.substring(0, 160) + "..." : hash;
-        StringBuilder out = new StringBuilder(bounded.length());
-        bounded.codePoints().forEach(c -> out.append(Character.isISOControl(c) ? "\\x" + Integer.toHexString(c)
-                : Character.toString(c)));
-        return out.toString();
+    private static String printable(String hash) {
+        return LogText.of(hash);
     }
 }

@@ -2,6 +2,7 @@ package dev.zipstream.http;
 
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
@@ -39,6 +40,8 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile boolean ended;
+    /** Bytes handed to the response (written or not); onItem calls are sequential, so no atomic is needed. */
+    private volatile long queued;
     private volatile Flow.Subscription subscription;
     /** The latest chunk's write: writes complete in order, so its success means every byte reached the socket. */
     private volatile Future<Void> lastWrite = Future.succeededFuture();
@@ -51,9 +54,17 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
         this.onDone = onDone;
     }
 
-    void start(Multi<Buffer> chunks) {
-        response.closeHandler(closed -> clientGone());
-        response.exceptionHandler(error -> clientGone());
+    /** Starts sending; {@code whenEnded} registers a callback for the end of the exchange (true: it failed). */
+    void start(Multi<Buffer> chunks, Consumer<Consumer<Boolean>> whenEnded) {
+        whenEnded.accept(failed -> {
+            if (failed) {
+                clientGone();
+            }
+        });
+        if (response.closed()) {
+            clientGone(); // hung up while the archive was planned: the handlers above will never fire
+            return;
+        }
         chunks.subscribe().withSubscriber(this);
     }
 
@@ -77,7 +88,7 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
         try {
             // The last chunk ends the response in the same write: a client that closes the moment it has every
             // byte then finds the response already ended (and HTTP metrics record a 200, not a reset).
-            boolean lastChunk = expectedBytes != UNKNOWN_LENGTH && tracker.bytesSent() + length == expectedBytes;
+            boolean lastChunk = expectedBytes != UNKNOWN_LENGTH && queued + length == expectedBytes;
             write = lastChunk ? response.end(chunk) : response.write(chunk);
             ended |= lastChunk;
         } catch (IllegalStateException closed) {
@@ -85,12 +96,15 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
             return;
         }
         lastWrite = write;
-        tracker.sent(length);
-        LOG.debugf("Archive %s: sent a chunk of %d bytes (%d in all)", tracker.hash(), length, tracker.bytesSent());
+        queued += length;
+        LOG.debugf("Archive %s: sent a chunk of %d bytes (%d in all)", tracker.hash(), length, queued);
         write.onComplete(written -> {
             outstanding.decrementAndGet();
             if (written.succeeded()) {
+                tracker.sent(length);
                 requestUpToLimit();
+            } else {
+                clientGone(); // a write to a connection that closed fails without calling the close handler
             }
         });
     }
@@ -145,7 +159,7 @@ final class CopyingResponseWriter implements MultiSubscriber<Buffer> {
      */
     private void settleByLastWrite(boolean streamEnded) {
         lastWrite.onComplete(written -> {
-            boolean everything = expectedBytes == UNKNOWN_LENGTH ? streamEnded : tracker.bytesSent() == expectedBytes;
+            boolean everything = expectedBytes == UNKNOWN_LENGTH ? streamEnded : queued == expectedBytes;
             if (written.succeeded() && everything) {
                 tracker.completed();
             } else {

@@ -1,9 +1,11 @@
 package dev.zipstream.http;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /**
  * Conditional request rules of RFC 9110 section 13 for an archive with a strong ETag and a Last-Modified time.
@@ -30,7 +32,7 @@ public final class Preconditions {
      * Whether a Range applies: without {@code If-Range} always; with it only when it names the current archive,
      * by strong ETag comparison or by a date equal to Last-Modified. Otherwise the whole new archive is sent.
      */
-    public static boolean rangeApplies(String ifRange, String etag, Instant lastModified) {
+    public static boolean rangeApplies(String ifRange, String etag, Instant lastModified, Instant now) {
         if (ifRange == null) {
             return true;
         }
@@ -38,8 +40,10 @@ public final class Preconditions {
         if (value.startsWith("\"") || value.startsWith("W/")) {
             return value.equals(etag);
         }
+        // A date is a strong validator only if the archive was last modified at least a second before now
+        // (RFC 9110 8.8.2.2): a change within the same second would otherwise splice two versions.
         Instant date = httpDate(value);
-        return date != null && date.equals(lastModified);
+        return date != null && date.equals(lastModified) && lastModified.isBefore(now.minusSeconds(1));
     }
 
     private static boolean listsTag(String header, String etag) {
@@ -68,7 +72,11 @@ public final class Preconditions {
         }
     }
 
+    /** IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}), with the two-digit day the format requires. */
     public static String formatHttpDate(Instant instant) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atZone(java.time.ZoneOffset.UTC));
+        return IMF_FIXDATE.format(instant);
     }
+
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter
+            .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 }

@@ -3,9 +3,11 @@ package dev.zipstream.http;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -16,20 +18,24 @@ import dev.zipstream.stream.RegionBatcher;
 
 /**
  * Sends an archive range as file regions and coalesced buffers straight to the Netty channel, after Vert.x has
- * written the response head. Batches are made on a worker and written on the event loop; a window of bytes in
- * flight is the backpressure (Netty counts a file region as zero bytes, so the write queue alone cannot tell).
+ * written the response head. Batches are made on a worker and written on the event loop. Backpressure is a window
+ * of bytes in flight (Netty counts a file region as zero bytes, so the write queue alone cannot tell), with a
+ * smaller window for the bytes held in direct buffers: regions cost no memory, buffers do.
  *
  * <p>All state lives on the event loop. A write may complete inside the write call (loopback often does), so
  * completions only update counters and schedule work; nothing is produced or written re-entrantly. Failures
- * reported from inside Netty are handled in a later event-loop task.
+ * reported from inside Netty are handled in a later event-loop task. The range's last byte leaves only after every
+ * file sent by {@code sendfile} is verified unchanged ({@link RegionBatcher.Batch#tail()}).
  */
 final class ZeroCopyResponseWriter {
 
     private static final Logger LOG = Logger.getLogger(ZeroCopyResponseWriter.class);
 
-    /** Archive bytes written but not yet on the socket: regions cost no memory, buffers at most BUFFER_BYTES. */
+    /** Archive bytes written but not yet on the socket. */
     static final long WINDOW_BYTES = 8L << 20;
-    static final int BUFFER_BYTES = 64 * 1024;
+    /** Of those, bytes in direct buffers (headers, small files): what a stalled download holds in memory. */
+    static final int BUFFER_WINDOW_BYTES = 128 * 1024;
+    static final int BUFFER_BYTES_PER_BATCH = 64 * 1024;
 
     private final ZeroCopyChannel channel;
     private final HttpServerResponse response;
@@ -40,10 +46,14 @@ final class ZeroCopyResponseWriter {
     private final EventExecutor eventLoop;
 
     private long inFlight;
+    private long buffersInFlight;
+    /** A worker is making the next batch; the batcher is then its alone. */
     private boolean producing;
     private boolean lastQueued;
     private boolean finishing;
     private boolean done;
+    /** A write failed while a batch was being made: tell why once the batcher is free again. */
+    private boolean failureToClassify;
     /** The range's final byte, sent with the response's end once every file is verified. */
     private byte[] tail;
 
@@ -58,30 +68,37 @@ final class ZeroCopyResponseWriter {
         this.eventLoop = channel.eventLoop();
     }
 
-    void start() {
+    /** Starts sending; {@code whenEnded} registers a callback for the end of the exchange (true: it failed). */
+    void start(Consumer<Consumer<Boolean>> whenEnded) {
         eventLoop.execute(() -> {
-            response.closeHandler(closed -> clientGone());
-            response.exceptionHandler(error -> clientGone());
+            whenEnded.accept(failed -> {
+                if (failed) {
+                    clientGone();
+                }
+            });
+            if (response.closed()) {
+                clientGone(); // hung up while the archive was planned: the handlers above will never fire
+                return;
+            }
             response.write(Buffer.buffer()); // the head, from the headers already set; the body follows raw
             pump();
         });
     }
 
     private void pump() {
-        if (done || producing || lastQueued || inFlight >= WINDOW_BYTES) {
+        if (done || producing || lastQueued || inFlight >= WINDOW_BYTES
+                || buffersInFlight >= BUFFER_WINDOW_BYTES) {
             return;
         }
         producing = true;
         long budget = WINDOW_BYTES - inFlight;
+        int bufferBudget = (int) Math.min(BUFFER_BYTES_PER_BATCH, BUFFER_WINDOW_BYTES - buffersInFlight);
         workers.execute(() -> {
             RegionBatcher.Batch batch;
             try {
-                batch = batcher.next(channel.allocator(), budget, BUFFER_BYTES);
-            } catch (IOException | RuntimeException e) {
-                eventLoop.execute(() -> {
-                    producing = false;
-                    abort(e);
-                });
+                batch = batcher.next(channel.allocator(), budget, bufferBudget);
+            } catch (Throwable e) {
+                eventLoop.execute(() -> productionFailed(e));
                 return;
             }
             eventLoop.execute(() -> deliver(batch));
@@ -92,14 +109,16 @@ final class ZeroCopyResponseWriter {
         producing = false;
         if (done) {
             batch.release();
-            closeBatcher();
+            afterProductionStopped();
             return;
         }
         List<Object> messages = batch.messages();
         for (int i = 0; i < messages.size(); i++) {
             long size = batch.sizes().get(i);
+            boolean buffer = messages.get(i) instanceof ByteBuf;
             inFlight += size;
-            channel.write(messages.get(i), future -> written(size, future));
+            buffersInFlight += buffer ? size : 0;
+            channel.write(messages.get(i), future -> written(size, buffer, future));
         }
         channel.flush();
         LOG.debugf("Archive %s: sent a batch of %d bytes in %d pieces", tracker.hash(), batch.bytes(),
@@ -112,8 +131,27 @@ final class ZeroCopyResponseWriter {
         pump();
     }
 
-    private void written(long size, ChannelFuture future) {
+    private void productionFailed(Throwable cause) {
+        producing = false;
+        if (done) {
+            afterProductionStopped();
+        } else {
+            abort(cause);
+        }
+    }
+
+    /** The download already ended while a batch was being made: now the batcher can be closed. */
+    private void afterProductionStopped() {
+        if (failureToClassify) {
+            classifyWriteFailure();
+        } else {
+            closeBatcher();
+        }
+    }
+
+    private void written(long size, boolean buffer, ChannelFuture future) {
         inFlight -= size;
+        buffersInFlight -= buffer ? size : 0;
         if (!future.isSuccess()) {
             // Reported from inside Netty's write path: handle it once that call has returned.
             eventLoop.execute(this::writeFailed);
@@ -140,7 +178,7 @@ final class ZeroCopyResponseWriter {
         workers.execute(() -> {
             try {
                 batcher.verifyEverythingSent();
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 eventLoop.execute(() -> abort(e));
                 return;
             }
@@ -186,18 +224,24 @@ final class ZeroCopyResponseWriter {
             return;
         }
         done = true;
+        if (producing) {
+            failureToClassify = true; // the batcher is busy on a worker; deliver() comes back here
+        } else {
+            classifyWriteFailure();
+        }
+    }
+
+    private void classifyWriteFailure() {
         workers.execute(() -> {
             try {
                 batcher.verifyEverythingSent();
                 tracker.cancelled();
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 tracker.failed(e);
             }
             eventLoop.execute(() -> {
                 response.reset();
-                if (!producing) {
-                    closeBatcher();
-                }
+                closeBatcher();
                 onDone.run();
             });
         });

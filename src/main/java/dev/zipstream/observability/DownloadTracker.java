@@ -45,10 +45,6 @@ public final class DownloadTracker {
         return bytes.get();
     }
 
-    public boolean isSettled() {
-        return settled.get();
-    }
-
     public void completed() {
         settle(Outcome.COMPLETED, null);
     }
@@ -80,6 +76,6 @@ public final class DownloadTracker {
     }
 
     private static String describe(Throwable cause) {
-        return cause == null ? "" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return cause == null ? "" : cause.getClass().getSimpleName() + ": " + LogText.of(cause.getMessage());
     }
 }

@@ -28,6 +28,7 @@ public final class ArchivePlan {
      */
     public static final int FORMAT_VERSION = 1;
 
+    private final Path root;
     private final List<ArchiveEntry> entries;
     private final long centralDirectoryOffset;
     private final long centralDirectoryLength;
@@ -35,8 +36,9 @@ public final class ArchivePlan {
     private final Instant lastModified;
     private final String etag;
 
-    private ArchivePlan(List<ArchiveEntry> entries, long centralDirectoryOffset, long centralDirectoryLength,
-            Instant lastModified, String etag) {
+    private ArchivePlan(Path root, List<ArchiveEntry> entries, long centralDirectoryOffset,
+            long centralDirectoryLength, Instant lastModified, String etag) {
+        this.root = root;
         this.entries = entries;
         this.centralDirectoryOffset = centralDirectoryOffset;
         this.centralDirectoryLength = centralDirectoryLength;
@@ -50,13 +52,18 @@ public final class ArchivePlan {
     public record Source(ZipEntrySpec spec, Path path, FileStamp stamp) {
     }
 
-    /** Assigns every entry its offset, in the given order, and computes the archive's length and validators. */
-    public static ArchivePlan layOut(List<Source> sources) {
+    /**
+     * Assigns every entry its offset, in the given order, and computes the archive's length and validators.
+     *
+     * @param root the real path of the served root, below which every source lies
+     * @param folderModified when the archived folder itself last changed (a file removed or renamed), or null
+     */
+    public static ArchivePlan layOut(Path root, List<Source> sources, Instant folderModified) {
         List<ArchiveEntry> entries = new ArrayList<>(sources.size());
         MessageDigest digest = sha256();
         digest.update(ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
         long offset = 0;
-        long newestSecond = 0;
+        long newestSecond = folderModified == null ? 0 : folderModified.getEpochSecond();
         for (Source source : sources) {
             ArchiveEntry entry = new ArchiveEntry(source.spec(), source.path(), source.stamp(), offset);
             entries.add(entry);
@@ -70,8 +77,10 @@ public final class ArchivePlan {
         }
         String etag = '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest()).substring(0, 27)
                 + '"';
-        return new ArchivePlan(Collections.unmodifiableList(entries), offset, centralDirectoryLength,
-                Instant.ofEpochSecond(newestSecond), etag);
+        // Never in the future (a camera clock set ahead): RFC 9110 forbids a Last-Modified later than Date.
+        Instant lastModified = Instant.ofEpochSecond(Math.min(newestSecond, Instant.now().getEpochSecond()));
+        return new ArchivePlan(root, Collections.unmodifiableList(entries), offset, centralDirectoryLength,
+                lastModified, etag);
     }
 
     private static void fingerprint(MessageDigest digest, Source source) {
@@ -91,6 +100,11 @@ public final class ArchivePlan {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
+    }
+
+    /** The real path of the served root: files are opened below it without following links. */
+    public Path root() {
+        return root;
     }
 
     public List<ArchiveEntry> entries() {
@@ -123,14 +137,6 @@ public final class ArchivePlan {
     /** A strong entity tag: equal for every request while the folder's names, sizes, times and modes stay. */
     public String etag() {
         return etag;
-    }
-
-    public long fileBytes() {
-        long total = 0;
-        for (ArchiveEntry entry : entries) {
-            total += entry.size();
-        }
-        return total;
     }
 
     /** Index of the entry whose local header or data holds {@code offset}, for an offset before the directory. */

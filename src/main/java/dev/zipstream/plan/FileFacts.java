@@ -3,6 +3,7 @@ package dev.zipstream.plan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
@@ -26,6 +27,17 @@ record FileFacts(Type type, int permissions, FileStamp stamp) {
 
     /** The device and inode: a file's identity, which a rename keeps and a replacement changes. */
     record Inode(long device, long inode) {
+    }
+
+    /** The facts, or null if the file vanished (it is then simply not in the archive). */
+    static FileFacts readOrNull(Path path, LinkOption... options) throws ArchiveFolderException {
+        try {
+            return read(path, options);
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            throw new ArchiveFolderException.Unreadable(path, e);
+        }
     }
 
     static FileFacts read(Path path, LinkOption... options) throws IOException {

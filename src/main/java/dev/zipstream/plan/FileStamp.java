@@ -1,7 +1,9 @@
 package dev.zipstream.plan;
 
 import java.io.IOException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -15,9 +17,13 @@ import java.util.Objects;
  */
 public record FileStamp(long size, long modifiedNanos, long changedNanos, Object fileKey) {
 
-    /** The file's stamp now, following a symbolic link to its target. */
+    /** The stamp of the file now at this real path (a link there is not followed: it is another file). */
     public static FileStamp read(Path file) throws IOException {
-        return FileFacts.read(file).stamp();
+        return FileFacts.read(file, LinkOption.NOFOLLOW_LINKS).stamp();
+    }
+
+    public Instant modifiedInstant() {
+        return Instant.ofEpochSecond(0, modifiedNanos);
     }
 
     public long modifiedEpochSecond() {

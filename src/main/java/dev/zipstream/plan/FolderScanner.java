@@ -2,10 +2,12 @@ package dev.zipstream.plan;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -14,6 +16,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.zipstream.observability.LogText;
 import dev.zipstream.zip.ZipEntrySpec;
 
 /**
@@ -51,76 +54,84 @@ public final class FolderScanner {
     public ArchivePlan plan(Path folder) throws ArchiveFolderException {
         List<ArchivePlan.Source> sources = new ArrayList<>();
         Set<Path> openDirectories = new HashSet<>();
-        openDirectories.add(realPath(folder));
-        walk(folder, "", sources, openDirectories);
-        return ArchivePlan.layOut(sources);
+        Path realFolder = realPath(folder);
+        openDirectories.add(realFolder);
+        try (RootedFiles rooted = new RootedFiles(realRoot)) {
+            walk(rooted, realFolder, "", sources, openDirectories);
+            Instant folderModified = FileFacts.read(realFolder, LinkOption.NOFOLLOW_LINKS).stamp().modifiedInstant();
+            return ArchivePlan.layOut(realRoot, sources, folderModified);
+        } catch (IOException e) {
+            throw new ArchiveFolderException.Unreadable(folder, e);
+        }
     }
 
-    private void walk(Path directory, String prefix, List<ArchivePlan.Source> sources, Set<Path> openDirectories)
-            throws ArchiveFolderException {
-        for (Child entry : sortedChildren(directory)) {
+    /** Walks a folder given by its real path (no link in it), listing it without following links. */
+    private void walk(RootedFiles rooted, Path directory, String prefix, List<ArchivePlan.Source> sources,
+            Set<Path> openDirectories) throws ArchiveFolderException {
+        for (Child entry : sortedChildren(rooted, directory)) {
             Path child = entry.path();
             String fileName = entry.name();
             if (fileName.startsWith(".")) {
                 continue;
             }
-            FileFacts facts = factsInsideRoot(child);
+            Path real = child;
+            FileFacts facts = FileFacts.readOrNull(child, LinkOption.NOFOLLOW_LINKS);
+            if (facts != null && facts.type() == FileFacts.Type.SYMBOLIC_LINK) {
+                real = linkTargetInsideRoot(child);
+                facts = real == null ? null : FileFacts.readOrNull(real, LinkOption.NOFOLLOW_LINKS);
+            }
             if (facts == null) {
                 continue;
             }
             String name = prefix + fileName;
             if (facts.type() == FileFacts.Type.DIRECTORY) {
-                Path real = realPath(child);
                 if (!openDirectories.add(real)) {
-                    LOG.warnf("Skipping %s: symbolic link loop", child);
+                    LOG.warnf("Skipping %s: symbolic link loop", LogText.of(child));
                     continue;
                 }
                 requireReadable(child);
                 sources.add(new ArchivePlan.Source(spec(child, name + "/", facts), null, null));
-                walk(child, name + "/", sources, openDirectories);
+                walk(rooted, real, name + "/", sources, openDirectories);
                 openDirectories.remove(real);
             } else if (facts.type() == FileFacts.Type.REGULAR_FILE) {
                 requireReadable(child);
-                sources.add(new ArchivePlan.Source(spec(child, name, facts), child, facts.stamp()));
+                sources.add(new ArchivePlan.Source(spec(child, name, facts), real, facts.stamp()));
             }
         }
     }
 
-    /** The entry's facts, following a link only if it stays inside the root; null for what is skipped. */
-    private FileFacts factsInsideRoot(Path child) throws ArchiveFolderException {
+    /**
+     * The real path a symbolic link leads to, if it stays strictly inside the root (the root itself would list
+     * every folder name, and those are the links' secrets); null for a dangling link.
+     */
+    private Path linkTargetInsideRoot(Path link) throws ArchiveFolderException {
+        Path target;
         try {
-            FileFacts own = FileFacts.read(child, LinkOption.NOFOLLOW_LINKS);
-            if (own.type() != FileFacts.Type.SYMBOLIC_LINK) {
-                return own;
-            }
-            Path target;
-            try {
-                target = child.toRealPath();
-            } catch (IOException dangling) {
-                LOG.debugf("Skipping %s: dangling symbolic link", child);
-                return null;
-            }
-            if (!target.startsWith(realRoot)) {
-                throw new ArchiveFolderException.OutsideRoot(child);
-            }
-            return FileFacts.read(target);
-        } catch (IOException e) {
-            throw new ArchiveFolderException.Unreadable(child, e);
+            target = link.toRealPath();
+        } catch (IOException dangling) {
+            LOG.debugf("Skipping %s: dangling symbolic link", LogText.of(link));
+            return null;
         }
+        if (!target.startsWith(realRoot) || target.equals(realRoot)) {
+            throw new ArchiveFolderException.OutsideRoot(link);
+        }
+        return target;
     }
 
     /** A directory entry with its name decoded once (sorting would otherwise decode it at every comparison). */
     private record Child(String name, Path path) {
     }
 
-    private List<Child> sortedChildren(Path directory) throws ArchiveFolderException {
+    private List<Child> sortedChildren(RootedFiles rooted, Path directory) throws ArchiveFolderException {
         List<Child> children = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+        try (DirectoryStream<Path> stream = rooted.openDirectory(directory)) {
             for (Path child : stream) {
                 children.add(new Child(child.getFileName().toString(), child));
             }
         } catch (IOException e) {
             throw new ArchiveFolderException.Unreadable(directory, e);
+        } catch (DirectoryIteratorException e) {
+            throw new ArchiveFolderException.Unreadable(directory, e.getCause());
         }
         children.sort(Comparator.comparing(Child::name));
         return children;

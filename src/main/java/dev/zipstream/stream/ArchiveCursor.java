@@ -1,11 +1,13 @@
 package dev.zipstream.stream;
 
 import java.io.IOException;
+import java.util.BitSet;
 import java.util.List;
 
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.plan.ArchivePlan;
+import dev.zipstream.plan.RootedFiles;
 import dev.zipstream.zip.ZipHeaders;
 import dev.zipstream.zip.ZipLayout;
 
@@ -18,13 +20,17 @@ import dev.zipstream.zip.ZipLayout;
  * directory needs and the cache does not hold. Blocking (it may compute CRCs): use it from a worker thread. Not
  * thread-safe.
  */
-public final class ArchiveCursor {
+public final class ArchiveCursor implements AutoCloseable {
 
     /** Smaller files are hashed inline: a background task would cost more than it saves. */
     static final long PREFETCH_THRESHOLD = 256 * 1024;
 
     private final ArchivePlan plan;
     private final CrcService crcs;
+    private final RootedFiles files;
+    /** The CRC-32s this cursor has used, so the central directory never recomputes one the cache let go. */
+    private final int[] knownCrcs;
+    private final BitSet known;
     private final long end;
     private long position;
 
@@ -38,6 +44,9 @@ public final class ArchiveCursor {
         }
         this.plan = plan;
         this.crcs = crcs;
+        this.files = new RootedFiles(plan.root());
+        this.knownCrcs = new int[plan.entries().size()];
+        this.known = new BitSet(plan.entries().size());
         this.position = range.start();
         this.end = range.end();
     }
@@ -69,7 +78,7 @@ public final class ArchiveCursor {
     private Piece entryPiece(int index) throws IOException {
         ArchiveEntry entry = plan.entries().get(index);
         if (position < entry.dataOffset()) {
-            byte[] header = ZipHeaders.localHeader(entry.spec(), crcs.crcOf(entry));
+            byte[] header = ZipHeaders.localHeader(entry.spec(), crcOf(index));
             prefetchCrcAfter(index);
             return slice(header, entry.localHeaderOffset());
         }
@@ -88,7 +97,7 @@ public final class ArchiveCursor {
             }
             if (!next.isDirectory() && next.size() > 0) {
                 if (next.size() >= PREFETCH_THRESHOLD) {
-                    crcs.prefetch(next);
+                    crcs.prefetch(next, plan.root());
                 }
                 return;
             }
@@ -106,11 +115,29 @@ public final class ArchiveCursor {
             }
         }
         ArchiveEntry entry = entries.get(directoryIndex);
-        byte[] record = ZipHeaders.centralHeader(entry.spec(), crcs.crcOf(entry), entry.localHeaderOffset());
+        byte[] record = ZipHeaders.centralHeader(entry.spec(), crcOf(directoryIndex), entry.localHeaderOffset());
         Piece piece = slice(record, directoryRecordOffset);
         directoryRecordOffset += record.length;
         directoryIndex++;
         return piece;
+    }
+
+    private int crcOf(int index) throws IOException {
+        if (!known.get(index)) {
+            knownCrcs[index] = crcs.crcOf(plan.entries().get(index), files);
+            known.set(index);
+        }
+        return knownCrcs[index];
+    }
+
+    /** Where this cursor's readers open files: below the real root, never through a link. */
+    public RootedFiles files() {
+        return files;
+    }
+
+    @Override
+    public void close() throws IOException {
+        files.close();
     }
 
     private static long recordLength(ArchiveEntry entry) {

@@ -18,13 +18,14 @@ final class ChunkReader implements AutoCloseable {
 
     private final ArchiveCursor cursor;
     private final int chunkSize;
-    private final FileSliceReader files = new FileSliceReader();
+    private final FileSliceReader files;
     private Piece pending;
     private long pendingDone;
 
     ChunkReader(ArchiveCursor cursor, int chunkSize) {
         this.cursor = cursor;
         this.chunkSize = chunkSize;
+        this.files = new FileSliceReader(cursor.files());
     }
 
     /** The next chunk, or null at the end of the range. */
@@ -47,7 +48,7 @@ final class ChunkReader implements AutoCloseable {
                 Piece.FileSlice slice = (Piece.FileSlice) pending;
                 ByteBuffer target = out.slice();
                 target.limit(n);
-                files.read(slice, slice.position() + pendingDone, target);
+                files.read(slice.entry(), slice.position() + pendingDone, target);
                 out.position(out.position() + n);
                 if (slice.endsEntry() && pendingDone + n == slice.length()) {
                     files.finishEntry(slice.entry());
@@ -66,6 +67,10 @@ final class ChunkReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        files.close();
+        try {
+            files.close();
+        } finally {
+            cursor.close();
+        }
     }
 }

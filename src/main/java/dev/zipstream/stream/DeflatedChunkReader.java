@@ -19,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 
 import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.plan.ArchivePlan;
+import dev.zipstream.plan.RootedFiles;
 
 /**
  * The {@code COMPRESSION=deflate} archive, for folders of text: commons-compress's {@link ZipArchiveOutputStream}
@@ -32,7 +33,8 @@ final class DeflatedChunkReader implements AutoCloseable {
     private final int chunkSize;
     private final ByteArrayOutputStream sink = new ByteArrayOutputStream();
     private final ZipArchiveOutputStream zip;
-    private final FileSliceReader files = new FileSliceReader();
+    private final RootedFiles rooted;
+    private final FileSliceReader files;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private int index = -1;
     private long entryDone;
@@ -42,6 +44,8 @@ final class DeflatedChunkReader implements AutoCloseable {
     DeflatedChunkReader(ArchivePlan plan, int chunkSize) {
         this.entries = plan.entries();
         this.chunkSize = chunkSize;
+        this.rooted = new RootedFiles(plan.root());
+        this.files = new FileSliceReader(rooted);
         this.zip = new ZipArchiveOutputStream(sink);
         zip.setEncoding("UTF-8");
         zip.setUseLanguageEncodingFlag(true);
@@ -97,8 +101,7 @@ final class DeflatedChunkReader implements AutoCloseable {
         ArchiveEntry entry = entries.get(index);
         int n = (int) Math.min(readBuffer.capacity(), entry.size() - entryDone);
         readBuffer.clear().limit(n);
-        Piece.FileSlice slice = new Piece.FileSlice(entry, 0, entry.size(), true);
-        files.read(slice, entryDone, readBuffer);
+        files.read(entry, entryDone, readBuffer);
         zip.write(readBuffer.array(), 0, n);
         entryDone += n;
         if (entryDone == entry.size()) {
@@ -108,8 +111,14 @@ final class DeflatedChunkReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the open file. A finished archive has already freed its deflater; a cancelled one cannot be finished
+     * (an entry is open), so its deflater's native memory is left to the JDK's cleaner.
+     */
     @Override
     public void close() throws IOException {
-        files.close();
+        try (RootedFiles folders = rooted) {
+            files.close();
+        }
     }
 }

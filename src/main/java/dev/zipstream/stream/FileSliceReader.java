@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
+import java.nio.channels.ClosedChannelException;
 
 import dev.zipstream.crc.CrcCalculator;
 import dev.zipstream.crc.FileChangedException;
 import dev.zipstream.plan.ArchiveEntry;
+import dev.zipstream.plan.RootedFiles;
 
 /**
  * Reads the file spans of an archive, keeping the current file open across chunks and checking, when a file is
@@ -17,42 +18,52 @@ import dev.zipstream.plan.ArchiveEntry;
  */
 public final class FileSliceReader implements AutoCloseable {
 
+    private final RootedFiles files;
     private ArchiveEntry openEntry;
     private FileChannel channel;
+    private boolean closed;
 
-    /** Reads exactly {@code dst.remaining()} bytes of the slice's file from {@code position}. */
-    public void read(Piece.FileSlice slice, long position, ByteBuffer dst) throws IOException {
-        FileChannel file = channelFor(slice.entry());
+    public FileSliceReader(RootedFiles files) {
+        this.files = files;
+    }
+
+    /** Reads exactly {@code dst.remaining()} bytes of the entry's file from {@code position}. */
+    public synchronized void read(ArchiveEntry entry, long position, ByteBuffer dst) throws IOException {
+        FileChannel file = channelFor(entry);
         while (dst.hasRemaining()) {
             int read = file.read(dst, position);
             if (read < 0) {
-                throw new FileChangedException(slice.entry().source(), "became shorter");
+                throw new FileChangedException(entry.source(), "became shorter");
             }
             position += read;
         }
     }
 
     /** After the last byte of a file is read: the file must not have changed meanwhile. */
-    public void finishEntry(ArchiveEntry entry) throws IOException {
+    public synchronized void finishEntry(ArchiveEntry entry) throws IOException {
         CrcCalculator.requireUnchanged(entry.source(), entry.stamp());
-        close();
+        closeOpenFile();
     }
 
     /**
      * At the end of a range: a range that stops inside a file never reaches {@link #finishEntry}, so the file
      * still open must be checked here, or a 206 could complete with bytes of two versions of it.
      */
-    public void finishRange() throws IOException {
+    public synchronized void finishRange() throws IOException {
         if (openEntry != null) {
             finishEntry(openEntry);
         }
     }
 
     private FileChannel channelFor(ArchiveEntry entry) throws IOException {
+        if (closed) {
+            // Closed on cancellation, possibly while a worker was still reading: never reopen.
+            throw new ClosedChannelException();
+        }
         if (entry != openEntry) {
-            close();
+            closeOpenFile();
             try {
-                channel = FileChannel.open(entry.source(), StandardOpenOption.READ);
+                channel = files.openFile(entry.source());
             } catch (NoSuchFileException e) {
                 throw new FileChangedException(entry.source(), "disappeared");
             }
@@ -62,8 +73,14 @@ public final class FileSliceReader implements AutoCloseable {
         return channel;
     }
 
+    /** Closes the open file and refuses further reads. Safe to call from another thread than the reader's. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        closed = true;
+        closeOpenFile();
+    }
+
+    private void closeOpenFile() throws IOException {
         FileChannel open = channel;
         channel = null;
         openEntry = null;

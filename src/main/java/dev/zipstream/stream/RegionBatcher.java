@@ -1,6 +1,7 @@
 package dev.zipstream.stream;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +30,7 @@ public final class RegionBatcher implements AutoCloseable {
     static final int LEAD_IN = 16 * 1024;
 
     private final ArchiveCursor cursor;
-    private final FileSliceReader files = new FileSliceReader();
+    private final FileSliceReader files;
     /** Every file sent (in part) as a region, in order; those from {@code checked} on are not verified yet. */
     private final List<ArchiveEntry> sentAsRegions = new ArrayList<>();
     private int checked;
@@ -39,6 +40,7 @@ public final class RegionBatcher implements AutoCloseable {
 
     public RegionBatcher(ArchiveCursor cursor) {
         this.cursor = cursor;
+        this.files = new FileSliceReader(cursor.files());
     }
 
     /**
@@ -105,7 +107,8 @@ public final class RegionBatcher implements AutoCloseable {
                         }
                         buffer = buffer != null ? buffer : allocator.directBuffer((int) room);
                         int writerIndex = buffer.writerIndex();
-                        files.read(slice, slice.position() + pendingDone, buffer.nioBuffer(writerIndex, (int) n));
+                        files.read(slice.entry(), slice.position() + pendingDone,
+                                buffer.nioBuffer(writerIndex, (int) n));
                         buffer.writerIndex(writerIndex + (int) n);
                         buffered += n;
                         if (slice.endsEntry() && pendingDone + n == slice.length()) {
@@ -118,7 +121,9 @@ public final class RegionBatcher implements AutoCloseable {
                             buffer = null;
                         }
                         n = Math.min(remaining, maxBytes - total);
-                        messages.add(new DefaultFileRegion(slice.entry().source().toFile(),
+                        // Opened here, on the worker and below the root without following links; the region
+                        // closes the channel once Netty has sent it.
+                        messages.add(new DefaultFileRegion(cursor.files().openFile(slice.entry().source()),
                                 slice.position() + pendingDone, n));
                         sizes.add(n);
                         if (sentAsRegions.isEmpty() || sentAsRegions.get(sentAsRegions.size() - 1) != slice.entry()) {
@@ -148,7 +153,7 @@ public final class RegionBatcher implements AutoCloseable {
                 files.finishRange();
             }
             return new Batch(messages, sizes, tail);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             if (buffer != null) {
                 buffer.release();
             }
@@ -189,10 +194,10 @@ public final class RegionBatcher implements AutoCloseable {
             DefaultFileRegion region = (DefaultFileRegion) message;
             ArchiveEntry entry = sentAsRegions.get(sentAsRegions.size() - 1);
             long position = region.position() + region.count() - 1;
-            Piece.FileSlice slice = new Piece.FileSlice(entry, 0, entry.size(), false);
-            files.read(slice, position, java.nio.ByteBuffer.wrap(tail));
+            files.read(entry, position, ByteBuffer.wrap(tail));
             region.release();
-            messages.set(last, new DefaultFileRegion(entry.source().toFile(), region.position(), region.count() - 1));
+            messages.set(last, new DefaultFileRegion(cursor.files().openFile(entry.source()), region.position(),
+                    region.count() - 1));
         }
         sizes.set(last, sizes.get(last) - 1);
         if (sizes.get(last) == 0) {
@@ -204,6 +209,10 @@ public final class RegionBatcher implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        files.close();
+        try {
+            files.close();
+        } finally {
+            cursor.close();
+        }
     }
 }

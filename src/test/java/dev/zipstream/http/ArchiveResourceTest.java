@@ -111,7 +111,7 @@ class ArchiveResourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"/archive/missing/", "/archive/..%2F..%2Fetc/", "/archive/%2e%2e%2fetc/",
             "/archive/a%5Cb/", "/archive/a%00b/", "/archive/..%5C..%5Cetc/", "/archive/simple%2F..%2Fescape/",
-            "/archive/escape/", "/archive/deep_escape/", "/archive/outside_link/", "/archive/.hidden/",
+            "/archive/escape/", "/archive/deep_escape/", "/archive/outside_link/", "/archive/root_link/", "/archive/.hidden/",
             "/archive/%20/", "/archive/simple/a.bin", "/archive/simple/../escape/", "/archive/",
             "/archive/a.b/", "/nothing-here"})
     void everyBadOrForeignPathGetsTheSameNotFound(String path) {

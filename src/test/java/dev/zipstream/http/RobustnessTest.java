@@ -24,6 +24,8 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -128,15 +130,16 @@ class RobustnessTest {
         }
     }
 
-    @Test
-    void stalledClientsHoldNoWorkerThreadAndBoundedMemory() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"big", "small_files"})
+    void stalledClientsHoldNoWorkerThreadAndBoundedMemory(String folder) throws Exception {
         long directBefore = activeDirectBytes();
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
                 Socket socket = new Socket(base.getHost(), base.getPort());
                 socket.setReceiveBufferSize(8 * 1024);
-                request(socket, "/archive/big/");
+                request(socket, "/archive/" + folder + "/");
                 assertTrue(socket.getInputStream().read() >= 0);
                 stalled.add(socket);
             }
@@ -150,7 +153,7 @@ class RobustnessTest {
                 }
             }
             long perDownload = (activeDirectBytes() - directBefore) / 20;
-            assertTrue(perDownload <= 512 * 1024, "pooled direct memory per stalled download: " + perDownload);
+            assertTrue(perDownload <= 256 * 1024, "pooled direct memory per stalled download: " + perDownload);
             assertEquals(20, DownloadLifecycleTest.metric("archives_active"));
         } finally {
             for (Socket socket : stalled) {
