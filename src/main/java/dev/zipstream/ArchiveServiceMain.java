@@ -50,6 +50,11 @@ public class ArchiveServiceMain implements QuarkusApplication {
             LOG.error("Cannot start: " + problem.get());
             return 1;
         }
+        String fileNames = System.getProperty("sun.jnu.encoding", "");
+        if (!fileNames.equalsIgnoreCase("UTF-8")) {
+            LOG.warnf("File names are decoded as %s, not UTF-8: non-ASCII names will be mangled. Set LANG=C.UTF-8.",
+                    fileNames);
+        }
         LOG.infof("Serving archives of the folders in %s", java.nio.file.Path.of(settings.folderPath())
                 .toAbsolutePath().normalize());
         Quarkus.waitForExit();

@@ -49,18 +49,6 @@ public final class CrcCache {
         }
     }
 
-    public synchronized int size() {
-        return entries.size();
-    }
-
-    public synchronized long estimatedBytes() {
-        return bytes;
-    }
-
-    public synchronized void clear() {
-        entries.clear();
-        bytes = 0;
-    }
 
     private static long cost(Key key) {
         return ENTRY_OVERHEAD_BYTES + 2L * key.path().toString().length();

@@ -9,14 +9,7 @@ import java.nio.file.Path;
  */
 public final class FileChangedException extends IOException {
 
-    private final Path file;
-
     public FileChangedException(Path file, String what) {
         super(file + " " + what + " while its archive was being sent");
-        this.file = file;
-    }
-
-    public Path file() {
-        return file;
     }
 }

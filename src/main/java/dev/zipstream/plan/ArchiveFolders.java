@@ -25,10 +25,6 @@ public final class ArchiveFolders {
         this.readAccess = readAccess;
     }
 
-    public ArchiveFolders(Path root) {
-        this(root, Files::isReadable);
-    }
-
     public static boolean isValidHash(String hash) {
         return hash != null && HASH.matcher(hash).matches();
     }

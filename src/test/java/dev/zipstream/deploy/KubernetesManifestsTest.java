@@ -183,8 +183,9 @@ class KubernetesManifestsTest {
 
         List<Object> paths = list(ingress, "spec", "rules", 0, "http", "paths");
         assertEquals(List.of("/archive/", "/"), paths.stream().map(p -> at(p, "path")).toList());
+        assertEquals(List.of("Prefix", "Exact"), paths.stream().map(p -> at(p, "pathType")).toList(),
+                "archives by prefix, the index page exactly: /q/metrics and /q/health are not published");
         for (Object path : paths) {
-            assertEquals("Prefix", at(path, "pathType"));
             assertEquals(Map.of("name", APP, "port", Map.of("name", "http")), at(path, "backend", "service"));
         }
     }
