@@ -232,14 +232,14 @@ req() { # server folder
 dl() { # server folder -> "size seconds"; whole body to /dev/null
     local out code size t
     req "$1" "$2"
-    out=$(curl -s -o /dev/null --max-time 600 -w '%{http_code} %{size_download} %{time_total}' "${REQ[@]}") || true
+    out=$(curl -s -o /dev/null --max-time 120 -w '%{http_code} %{size_download} %{time_total}' "${REQ[@]}") || true
     read -r code size t <<<"$out"
-    [ "$code" = 200 ] || die "$1 $2: HTTP ${code:-none}"
+    [ "$code" = 200 ] || { log "$1 $2: download failed (HTTP ${code:-none})"; return 1; }
     echo "$size $t"
 }
 mibs() { # server folder -> MiB/s of one download
     local out size t
-    out=$(dl "$1" "$2")
+    out=$(dl "$1" "$2") || { echo nan; return 0; }
     read -r size t <<<"$out"
     awk -v b="$size" -v t="$t" 'BEGIN {printf "%.1f\n", b / t / 1048576}'
 }
@@ -278,7 +278,22 @@ prebuild() { # folder: the service's archive, saved once for nginx (and warms th
 }
 warm() { # folder: one unmeasured download from each server
     local s
-    for s in svc ngx peer; do dl "$s" "$1" >/dev/null; done
+    for s in svc ngx peer; do dl "$s" "$1" >/dev/null || true; done
+}
+note() { echo "- $*" >>"$WORK/notes"; log "$*"; }
+OOMS=0
+ensure_svc() { # figure [folder]: restart a service that stopped answering (e.g. after an OutOfMemoryError)
+    local code ooms
+    code=$(curl -s -o /dev/null -I --max-time 10 -w '%{http_code}' "http://127.0.0.1:$SVC_PORT/archive/names/") || true
+    ooms=$(grep -c OutOfMemoryError "$WORK/service.log" || true)
+    if [ "$ooms" -gt "$OOMS" ]; then
+        note "figure $1: the service logged OutOfMemoryError ($((ooms - OOMS)) lines)"
+        OOMS=$ooms
+    fi
+    [ "$code" = 200 ] && return 0
+    note "figure $1: the service did not answer a HEAD within 10 s (HTTP ${code:-none}); restarted it"
+    restart svc
+    if [ -n "${2:-}" ]; then dl svc "$2" >/dev/null || true; fi
 }
 
 # ---------------------------------------------------------------------------------------------------- servers
@@ -294,9 +309,11 @@ start_peer
 # ---------------------------------------------------------------------------------------------------- figures
 if want a; then
     log "a: big/ (1 GiB), warm CRC cache, $ROUNDS rounds"
+    ensure_svc a big
     warm big
     for r in $(seq 1 "$ROUNDS"); do
         for s in svc ngx peer; do measure a "$s" mibs "$s" big; done
+        ensure_svc a big
     done
 fi
 
@@ -306,11 +323,13 @@ if want b; then
         restart svc
         measure b svc mibs svc big
         measure b ngx mibs ngx big
+        ensure_svc b
     done
 fi
 
 if want c; then
     log "c: seedlike/ x $WRK_CONNS connections, wrk ${WRK_SECS}s, $ROUNDS rounds"
+    ensure_svc c seedlike
     warm seedlike
     for r in $(seq 1 "$ROUNDS"); do
         for s in svc ngx peer; do
@@ -331,17 +350,20 @@ if want c; then
             errs=$(sed 's/.*errors=\([0-9]*\) status_errors=\([0-9]*\).*/\1 \2/' <<<"$line" | awk '{print $1 + $2}')
             record c "$s" "$(awk -v b="$bytes" -v us="$us" 'BEGIN {printf "%.1f\n", b / (us / 1e6) / 1048576}')"
             record c_cpu "$s" "$(awk -v t="$((t1 - t0))" -v hz="$CLK_TCK" -v b="$bytes" \
-                'BEGIN {printf "%.3f\n", (t / hz) / (b / 1073741824)}')"
+                'BEGIN {if (b == 0) print "nan"; else printf "%.3f\n", (t / hz) / (b / 1073741824)}')"
             record c_err "$s" "$errs"
+            if [ "$s" = svc ]; then ensure_svc c seedlike; fi
         done
     done
 fi
 
 if want d; then
     log "d: time to first byte of many/ (4000 files), $ROUNDS rounds"
+    ensure_svc d many
     warm many
     for r in $(seq 1 "$ROUNDS"); do
-        for s in svc ngx peer; do measure d "$s" ttfb_ms "$s" many; done
+        for s in svc ngx peer; do measure d "$s" ttfb_ms "$s" many 60; done
+        ensure_svc d many
     done
 fi
 
@@ -350,6 +372,7 @@ if want e; then
     for r in $(seq 1 "$ROUNDS"); do
         restart svc
         for s in svc ngx peer; do measure e "$s" ttfb_ms "$s" huge 300; done
+        ensure_svc e
     done
 fi
 
@@ -386,6 +409,7 @@ storm() { # server: STORM_N slow downloads of seedlike/ against a fresh server (
     record f_ttfb "$s" "$(printf '%s\n' "${probes[@]:-nan}" >"$WORK/probes" && median "$WORK/probes")"
     record f_kbs "$s" "$(field mean_kib_s)"
     record f_minkbs "$s" "$(field min_kib_s)"
+    if [ "$s" = svc ]; then ensure_svc f; fi
     log "  $s: $line $(cat "$WORK/storm.err"); peak RSS $((max_rss / 1024)) MiB; probes ${probes[*]:-none} ms"
 }
 if want f; then
@@ -440,9 +464,15 @@ git -C "$REPO" diff --quiet HEAD -- src pom.xml 2>/dev/null || git_rev="$git_rev
     echo
     echo "Notes: nginx sends the service's own archive bytes, prebuilt into \`\$BENCH_DATA/.prebuilt/\` (sendfile on, tcp_nopush on)."
     echo "zipstream-ng (\`python3 -m zipstream.server\`) is asked with POST \`files=<folder>\`, as its page does; wrk uses bench/wrk-report.lua for that POST."
-    echo "f: slow clients are bench/slowclients.py (asyncio, one connection each, token bucket); an error is a failed connect, no answer headers within 15 s, a non-200 or a body cut short. The time to first byte is a separate curl during the storm; nan = no answer within ${STORM_SECS} s."
+    want f && echo "f: slow clients are bench/slowclients.py (asyncio, one connection each, token bucket); an error is a failed connect, no answer headers within 15 s, a non-200 or a body cut short. The time to first byte is a separate curl during the storm; nan = no answer within ${STORM_SECS} s."
     echo "CPU is utime+stime from /proc/PID/stat (JVM; nginx master+workers; the python process) over the wrk run, divided by GiB read by wrk."
     echo
+    if [ -s "$WORK/notes" ]; then
+        echo "What happened during the run:"
+        echo
+        cat "$WORK/notes"
+        echo
+    fi
     echo "Every round:"
     echo
     echo '```'
