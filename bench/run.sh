@@ -287,11 +287,14 @@ ensure_svc() { # figure [folder]: restart a service that stopped answering (e.g.
     code=$(curl -s -o /dev/null -I --max-time 10 -w '%{http_code}' "http://127.0.0.1:$SVC_PORT/archive/names/") || true
     ooms=$(grep -c OutOfMemoryError "$WORK/service.log" || true)
     if [ "$ooms" -gt "$OOMS" ]; then
-        note "figure $1: the service logged OutOfMemoryError ($((ooms - OOMS)) lines)"
+        # a JVM past an OutOfMemoryError is in no known state (and may burn CPU in GC): start afresh
+        note "figure $1: the service logged OutOfMemoryError ($((ooms - OOMS)) lines), HEAD answer ${code:-none}; restarted it"
         OOMS=$ooms
+    elif [ "$code" = 200 ]; then
+        return 0
+    else
+        note "figure $1: the service did not answer a HEAD within 10 s (HTTP ${code:-none}); restarted it"
     fi
-    [ "$code" = 200 ] && return 0
-    note "figure $1: the service did not answer a HEAD within 10 s (HTTP ${code:-none}); restarted it"
     restart svc
     if [ -n "${2:-}" ]; then dl svc "$2" >/dev/null || true; fi
 }
