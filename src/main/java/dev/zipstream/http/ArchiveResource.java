@@ -114,14 +114,8 @@ public class ArchiveResource {
             range = ByteRange.whole(plan.length());
             response = Response.ok();
         }
-        response.type(ZIP)
-                .header(HttpHeaders.CONTENT_LENGTH, range.length())
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(hash + ".zip"))
-                .header(HttpHeaders.ETAG, etag)
-                .header(HttpHeaders.LAST_MODIFIED, lastModified)
-                .header("Accept-Ranges", "bytes")
-                .header(HttpHeaders.CACHE_CONTROL, "private")
-                .header("X-Content-Type-Options", "nosniff");
+        archiveHeaders(response, hash, etag, lastModified, "bytes")
+                .header(HttpHeaders.CONTENT_LENGTH, range.length());
         if (withBody) {
             String label = wanted instanceof RangeHeader.Partial ? range.start() + "-" + (range.end() - 1) : "-";
             response.entity(new ArchiveBody(hash, plan, range, label, false));
@@ -132,17 +126,26 @@ public class ArchiveResource {
     /** The deflated archive: its length is known only at the end, so it is sent chunked and without ranges. */
     private static Response deflated(String hash, ArchivePlan plan, String etag, String lastModified,
             boolean withBody) {
-        Response.ResponseBuilder response = Response.ok().type(ZIP)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(hash + ".zip"))
-                .header(HttpHeaders.ETAG, etag)
-                .header(HttpHeaders.LAST_MODIFIED, lastModified)
-                .header("Accept-Ranges", "none")
-                .header(HttpHeaders.CACHE_CONTROL, "private")
-                .header("X-Content-Type-Options", "nosniff");
+        Response.ResponseBuilder response = archiveHeaders(Response.ok(), hash, etag, lastModified, "none");
         if (withBody) {
             response.entity(new ArchiveBody(hash, plan, ByteRange.whole(plan.length()), "-", true));
         }
         return response.build();
+    }
+
+    /**
+     * What every archive answer carries. {@code private}: the link is a secret, so shared caches must not keep
+     * the archive.
+     */
+    private static Response.ResponseBuilder archiveHeaders(Response.ResponseBuilder response, String hash,
+            String etag, String lastModified, String acceptRanges) {
+        return response.type(ZIP)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(hash + ".zip"))
+                .header(HttpHeaders.ETAG, etag)
+                .header(HttpHeaders.LAST_MODIFIED, lastModified)
+                .header("Accept-Ranges", acceptRanges)
+                .header(HttpHeaders.CACHE_CONTROL, "private")
+                .header("X-Content-Type-Options", "nosniff");
     }
 
     private Response notFound(String hash, HttpHeaders headers, String reason) {
