@@ -117,7 +117,7 @@ fi
 
 WORK=$(mktemp -d /tmp/bench.XXXXXX)
 mkdir -p "$WORK/res" "$WORK/nginx"
-SVC_PID= NGX_PID= PEER_PID= STORM_PID=
+SVC_PID='' NGX_PID='' PEER_PID='' STORM_PID=''
 
 stop_pid() { # pid: TERM, wait up to 10 s, then KILL
     local pid=$1 i
@@ -208,7 +208,7 @@ restart() { # server
 server_pids() { # server: the processes whose CPU and memory count
     case $1 in
         svc) echo "$SVC_PID" ;;
-        ngx) echo "$NGX_PID" $(pgrep -P "$NGX_PID" || true) ;;
+        ngx) echo "$NGX_PID" "$(pgrep -P "$NGX_PID" || true)" ;;
         peer) echo "$PEER_PID" ;;
     esac
 }
@@ -314,7 +314,7 @@ if want a; then
     log "a: big/ (1 GiB), warm CRC cache, $ROUNDS rounds"
     ensure_svc a big
     warm big
-    for r in $(seq 1 "$ROUNDS"); do
+    for _ in $(seq 1 "$ROUNDS"); do
         for s in svc ngx peer; do measure a "$s" mibs "$s" big; done
         ensure_svc a big
     done
@@ -322,7 +322,7 @@ fi
 
 if want b; then
     log "b: first download of big/ after a restart, $ROUNDS rounds"
-    for r in $(seq 1 "$ROUNDS"); do
+    for _ in $(seq 1 "$ROUNDS"); do
         restart svc
         measure b svc mibs svc big
         measure b ngx mibs ngx big
@@ -334,11 +334,11 @@ if want c; then
     log "c: seedlike/ x $WRK_CONNS connections, wrk ${WRK_SECS}s, $ROUNDS rounds"
     ensure_svc c seedlike
     warm seedlike
-    for r in $(seq 1 "$ROUNDS"); do
+    for _ in $(seq 1 "$ROUNDS"); do
         for s in svc ngx peer; do
             req "$s" seedlike
             url=${REQ[${#REQ[@]} - 1]}
-            method= body=
+            method='' body=''
             [ "$s" = peer ] && method=POST body=files=seedlike
             pids=$(server_pids "$s")
             # shellcheck disable=SC2086
@@ -364,7 +364,7 @@ if want d; then
     log "d: time to first byte of many/ (4000 files), $ROUNDS rounds"
     ensure_svc d many
     warm many
-    for r in $(seq 1 "$ROUNDS"); do
+    for _ in $(seq 1 "$ROUNDS"); do
         for s in svc ngx peer; do measure d "$s" ttfb_ms "$s" many 60; done
         ensure_svc d many
     done
@@ -372,7 +372,7 @@ fi
 
 if want e; then
     log "e: time to first byte of huge/ (5 GiB sparse), cold CRC cache, $ROUNDS rounds"
-    for r in $(seq 1 "$ROUNDS"); do
+    for _ in $(seq 1 "$ROUNDS"); do
         restart svc
         for s in svc ngx peer; do measure e "$s" ttfb_ms "$s" huge 300; done
         ensure_svc e
@@ -417,7 +417,7 @@ storm() { # server: STORM_N slow downloads of seedlike/ against a fresh server (
 }
 if want f; then
     log "f: $STORM_N slow downloads ($STORM_RATE B/s each, ${STORM_SECS}s) of seedlike/, $ROUNDS rounds"
-    for r in $(seq 1 "$ROUNDS"); do
+    for _ in $(seq 1 "$ROUNDS"); do
         for s in svc ngx peer; do storm "$s"; done
     done
 fi
@@ -438,7 +438,7 @@ raw() { # key: every round's values
     done
     return 0
 }
-git_rev=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git_rev=$(git -C "$REPO" log -1 --format=%h -- src pom.xml 2>/dev/null || echo unknown)
 git -C "$REPO" diff --quiet HEAD -- src pom.xml 2>/dev/null || git_rev="$git_rev+dirty"
 {
     echo "# archive-service benchmark"
