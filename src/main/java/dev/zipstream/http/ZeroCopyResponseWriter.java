@@ -34,8 +34,8 @@ final class ZeroCopyResponseWriter {
     /** Archive bytes written but not yet on the socket. */
     static final long WINDOW_BYTES = 8L << 20;
     /** Of those, bytes in direct buffers (headers, small files): what a stalled download holds in memory. */
-    static final int BUFFER_WINDOW_BYTES = 128 * 1024;
-    static final int BUFFER_BYTES_PER_BATCH = 64 * 1024;
+    static final int BUFFER_WINDOW_BYTES = 64 * 1024;
+    static final int BUFFER_BYTES_PER_BATCH = 32 * 1024;
 
     private final ZeroCopyChannel channel;
     private final HttpServerResponse response;

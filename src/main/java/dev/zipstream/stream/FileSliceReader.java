@@ -62,15 +62,20 @@ public final class FileSliceReader implements AutoCloseable {
         }
         if (entry != openEntry) {
             closeOpenFile();
-            try {
-                channel = files.openFile(entry.source());
-            } catch (NoSuchFileException e) {
-                throw new FileChangedException(entry.source(), "disappeared");
-            }
+            channel = open(files, entry);
             openEntry = entry;
             CrcCalculator.requireUnchanged(entry.source(), entry.stamp());
         }
         return channel;
+    }
+
+    /** Opens an entry's file below the root; a file that is gone is reported as a changed archive. */
+    static FileChannel open(RootedFiles files, ArchiveEntry entry) throws IOException {
+        try {
+            return files.openFile(entry.source());
+        } catch (NoSuchFileException e) {
+            throw new FileChangedException(entry.source(), "disappeared");
+        }
     }
 
     /** Closes the open file and refuses further reads. Safe to call from another thread than the reader's. */

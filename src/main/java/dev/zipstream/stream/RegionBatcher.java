@@ -26,8 +26,9 @@ public final class RegionBatcher implements AutoCloseable {
 
     /** File spans shorter than this are copied into the buffer rather than sent as a region of their own. */
     static final int SMALL_SPAN = 32 * 1024;
-    /** How much of a large file follows its header in the same buffer. */
-    static final int LEAD_IN = 16 * 1024;
+    static final int INITIAL_BUFFER = 4 * 1024;
+    /** How much of a large file follows its header in the same buffer, so the header fills a TCP segment. */
+    static final int LEAD_IN = 2 * 1024;
 
     private final ArchiveCursor cursor;
     private final FileSliceReader files;
@@ -93,7 +94,7 @@ public final class RegionBatcher implements AutoCloseable {
                     if (room == 0) {
                         break;
                     }
-                    buffer = buffer != null ? buffer : allocator.directBuffer((int) room);
+                    buffer = buffer != null ? buffer : newBuffer(allocator, room);
                     n = Math.min(remaining, room);
                     buffer.writeBytes(bytes.data(), bytes.offset() + (int) pendingDone, (int) n);
                     buffered += n;
@@ -105,7 +106,8 @@ public final class RegionBatcher implements AutoCloseable {
                         if (n == 0) {
                             break;
                         }
-                        buffer = buffer != null ? buffer : allocator.directBuffer((int) room);
+                        buffer = buffer != null ? buffer : newBuffer(allocator, room);
+                        buffer.ensureWritable((int) n);
                         int writerIndex = buffer.writerIndex();
                         files.read(slice.entry(), slice.position() + pendingDone,
                                 buffer.nioBuffer(writerIndex, (int) n));
@@ -123,7 +125,7 @@ public final class RegionBatcher implements AutoCloseable {
                         n = Math.min(remaining, maxBytes - total);
                         // Opened here, on the worker and below the root without following links; the region
                         // closes the channel once Netty has sent it.
-                        messages.add(new DefaultFileRegion(cursor.files().openFile(slice.entry().source()),
+                        messages.add(new DefaultFileRegion(FileSliceReader.open(cursor.files(), slice.entry()),
                                 slice.position() + pendingDone, n));
                         sizes.add(n);
                         if (sentAsRegions.isEmpty() || sentAsRegions.get(sentAsRegions.size() - 1) != slice.entry()) {
@@ -163,6 +165,15 @@ public final class RegionBatcher implements AutoCloseable {
     }
 
     /**
+     * A buffer that starts small and grows to at most {@code room}: most batches of large files carry only a
+     * header and a little data, and a thousand slow downloads each holding a buffer of the full size would pin
+     * tens of megabytes of direct memory.
+     */
+    private static ByteBuf newBuffer(ByteBufAllocator allocator, long room) {
+        return allocator.directBuffer((int) Math.min(room, INITIAL_BUFFER), (int) room);
+    }
+
+    /**
      * Every file sent by {@code sendfile} must still be the planned one once its regions are on the socket. Call
      * when all of the range but its tail has been written, before the tail goes out.
      */
@@ -196,7 +207,7 @@ public final class RegionBatcher implements AutoCloseable {
             long position = region.position() + region.count() - 1;
             files.read(entry, position, ByteBuffer.wrap(tail));
             region.release();
-            messages.set(last, new DefaultFileRegion(cursor.files().openFile(entry.source()), region.position(),
+            messages.set(last, new DefaultFileRegion(FileSliceReader.open(cursor.files(), entry), region.position(),
                     region.count() - 1));
         }
         sizes.set(last, sizes.get(last) - 1);

@@ -13,13 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,24 +40,7 @@ class RobustnessTest {
     @TestHTTPResource("/")
     URL base;
 
-    private final ConcurrentLinkedQueue<String> leaks = new ConcurrentLinkedQueue<>();
-    private final Handler leakListener = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            String message = record.getMessage();
-            if (message != null && message.contains("LEAK")) {
-                leaks.add(message);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private NettyLeaks leaks;
 
     /** The {@code transfer} tag this path's downloads carry. */
     String expectedTransfer() {
@@ -72,19 +50,14 @@ class RobustnessTest {
     @BeforeEach
     void listenForLeaks() {
         Fixtures.root();
-        Logger.getLogger("io.netty.util.ResourceLeakDetector").addHandler(leakListener);
+        leaks = new NettyLeaks();
     }
 
     @AfterEach
-    void failOnLeaks() {
-        // Leaks are reported when a leaked buffer is collected and the detector next tracks an allocation.
-        System.gc();
-        for (int i = 0; i < 64; i++) {
-            ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(1024);
-            probe.release();
+    void failOnLeaks() throws InterruptedException {
+        try (NettyLeaks listening = leaks) {
+            assertEquals(List.of(), listening.reports(), "Netty reported leaked buffers");
         }
-        Logger.getLogger("io.netty.util.ResourceLeakDetector").removeHandler(leakListener);
-        assertEquals(List.of(), List.copyOf(leaks), "Netty reported leaked buffers");
     }
 
     @Test
