@@ -64,8 +64,15 @@ class ChangedWhileStreamingIT {
 
     @BeforeAll
     static void start() throws Exception {
+        startWith(Map.of());
+    }
+
+    /** Starts the service on a fresh root with these settings besides FOLDER_PATH. */
+    static void startWith(Map<String, String> settings) throws Exception {
         root = Files.createDirectories(work.resolve("root"));
-        service = ServiceProcess.start(work, Map.of("FOLDER_PATH", root.toString())).awaitReady();
+        Map<String, String> env = new java.util.HashMap<>(settings);
+        env.put("FOLDER_PATH", root.toString());
+        service = ServiceProcess.start(work, env).awaitReady();
     }
 
     @AfterAll
