@@ -18,7 +18,7 @@ import dev.zipstream.Fixtures;
 
 /**
  * The packaged service as a process: its settings from flags, environment and {@code .env}, its refusals to
- * start, and its archives checked by real clients (curl, unzip, 7-Zip). CI installs those tools; a missing one
+ * start, and its archives checked by real clients (curl, unzip, 7-Zip, Python's zipfile). CI installs those tools; a missing one
  * fails the test rather than skipping it.
  */
 class ServiceProcessIT {
@@ -88,6 +88,7 @@ class ServiceProcessIT {
                 assertTrue(Files.size(zip) > 0, "curl -O -J saved " + zip);
                 exec("unzip", "-tq", zip.toString());
                 exec("7z", "t", zip.toString());
+                exec("python3", "-m", "zipfile", "-t", zip.toString());
 
                 Path resumed = work.resolve(hash + ".resumed.zip");
                 exec("curl", "-sSf", "-r", "0-99999", "-o", resumed.toString(), url);
