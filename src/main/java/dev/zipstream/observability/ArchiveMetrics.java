@@ -92,10 +92,6 @@ public class ArchiveMetrics {
         rejected.increment();
     }
 
-    public int active() {
-        return active.get();
-    }
-
     void finished(DownloadTracker.Outcome outcome, long bytes, long nanos) {
         active.decrementAndGet();
         bytesSent.increment(bytes);

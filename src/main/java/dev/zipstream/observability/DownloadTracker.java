@@ -41,10 +41,6 @@ public final class DownloadTracker {
         bytes.addAndGet(count);
     }
 
-    public long bytesSent() {
-        return bytes.get();
-    }
-
     public void completed() {
         settle(Outcome.COMPLETED, null);
     }

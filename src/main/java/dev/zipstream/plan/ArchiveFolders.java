@@ -29,10 +29,6 @@ public final class ArchiveFolders {
         return hash != null && HASH.matcher(hash).matches();
     }
 
-    public Path root() {
-        return root;
-    }
-
     /** Whether the root exists and can be listed: what readiness reports. */
     public boolean rootIsReadable() {
         return Files.isDirectory(root) && Files.isReadable(root) && Files.isExecutable(root);
