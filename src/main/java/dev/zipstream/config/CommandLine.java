@@ -33,7 +33,19 @@ public final class CommandLine {
             new Option("compression", "compression", Defaults.COMPRESSION, false,
                     "store (exact length, ranges) or deflate (for text; chunked, no ranges)"),
             new Option("max_concurrent_downloads", "max.concurrent.downloads", Defaults.MAX_CONCURRENT_DOWNLOADS,
-                    false, "archives sent at once before answering 503 (0 = unlimited)"));
+                    false, "archives sent at once before answering 503 (0 = unlimited)"),
+            new Option("storage", "storage", Defaults.STORAGE, false,
+                    "where the folders live: filesystem (FOLDER_PATH) or s3 (S3_BUCKET)"),
+            new Option("s3_bucket", "s3.bucket", Defaults.S3_BUCKET, false,
+                    "bucket whose prefixes are served (STORAGE=s3)"),
+            new Option("s3_prefix", "s3.prefix", Defaults.S3_PREFIX, false,
+                    "key prefix before every hash, e.g. photos/"),
+            new Option("s3_endpoint", "s3.endpoint", Defaults.S3_ENDPOINT, false,
+                    "S3 API URL for MinIO, Ceph and the like (AWS when empty)"),
+            new Option("s3_region", "s3.region", Defaults.S3_REGION, false,
+                    "the bucket's region (the AWS SDK's default chain when empty)"),
+            new Option("s3_path_style", "s3.path.style", Defaults.S3_PATH_STYLE, false,
+                    "bucket in the path, not the host name (most self-hosted servers)"));
 
     /** A flag that does not exist, or lacks its value. */
     public static final class UsageException extends Exception {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -13,16 +14,40 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import dev.zipstream.crc.CrcCache;
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.plan.ArchiveFolders;
-import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.storage.Storage;
+import dev.zipstream.storage.fs.FileSystemStorage;
+import dev.zipstream.storage.fs.FolderScanner;
+import dev.zipstream.storage.s3.S3Clients;
+import dev.zipstream.storage.s3.S3Storage;
 import dev.zipstream.stream.ArchiveStreamer;
 
 /** Builds the service's plain-Java parts from the settings; the format and streaming layers know no CDI. */
 public class ServiceBeans {
 
+    /** Threads (and pooled connections) for S3 requests, shared by every download. */
+    static final int S3_FETCH_THREADS = 64;
+
     @Produces
     @Singleton
-    ArchiveFolders archiveFolders(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
-        return new ArchiveFolders(Path.of(settings.folderPath()), readAccess);
+    Storage storage(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
+        if (settings.storage() == ServiceSettings.StorageKind.S3) {
+            return new S3Storage(S3Clients.build(settings.s3Endpoint(), settings.s3Region(), settings.s3PathStyle(),
+                    S3_FETCH_THREADS), settings.s3Bucket().orElseThrow(), settings.s3Prefix().orElse(""),
+                    S3_FETCH_THREADS);
+        }
+        return new FileSystemStorage(Path.of(settings.folderPath()), readAccess);
+    }
+
+    void closeStorage(@Disposes Storage storage) {
+        if (storage instanceof S3Storage s3) {
+            s3.close();
+        }
+    }
+
+    @Produces
+    @Singleton
+    ArchiveFolders archiveFolders(Storage storage) {
+        return new ArchiveFolders(storage);
     }
 
     /** Whether the service user may read a file; tests replace it, since root may read anything. */

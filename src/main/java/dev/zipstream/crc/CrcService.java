@@ -1,8 +1,9 @@
 package dev.zipstream.crc;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,24 +13,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 import dev.zipstream.plan.ArchiveEntry;
-import dev.zipstream.plan.FileStamp;
-import dev.zipstream.plan.RootedFiles;
+import dev.zipstream.storage.EntryReader;
+import dev.zipstream.storage.Storage;
+import dev.zipstream.storage.StoredObject;
 
 /**
- * Where archive writers get each entry's CRC-32: from the cache when this version of the file was seen before,
- * otherwise computed now. Two downloads that need the same CRC at once share one computation, and a writer can
- * ask for the next file's CRC ahead of time so it is ready when that file's header is due.
+ * Where archive writers get each entry's CRC-32: from the cache when this version of the entry was seen before,
+ * else from the storage when it keeps one (S3's stored checksum), otherwise computed now by reading the entry.
+ * Two downloads that need the same CRC at once share one computation, and a writer can ask for the next entry's
+ * CRC ahead of time so it is ready when that entry's header is due.
  */
 public final class CrcService {
 
     private static final Logger LOG = Logger.getLogger(CrcService.class);
 
-    private record Key(Path path, FileStamp stamp) {
-    }
-
     private final CrcCache cache;
     private final Executor prefetchExecutor;
-    private final Map<Key, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
+    private final Map<StoredObject, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong bytesHashed = new AtomicLong();
 
     public CrcService(CrcCache cache, Executor prefetchExecutor) {
@@ -38,27 +38,33 @@ public final class CrcService {
     }
 
     /**
-     * The entry's CRC-32, blocking while it is computed (reading through {@code files}); fails if the file no
-     * longer matches the plan.
+     * The entry's CRC-32, blocking while it is looked up or computed (reading through {@code reader}); fails if the
+     * entry no longer matches the plan.
      */
-    public int crcOf(ArchiveEntry entry, RootedFiles files) throws IOException {
+    public int crcOf(ArchiveEntry entry, EntryReader reader) throws IOException {
         if (entry.isDirectory() || entry.size() == 0) {
             return 0;
         }
-        Integer cached = cache.get(entry.source(), entry.stamp());
+        StoredObject key = entry.source();
+        Integer cached = cache.get(key);
         if (cached != null) {
             return cached;
         }
-        Key key = new Key(entry.source(), entry.stamp());
         CompletableFuture<Integer> mine = new CompletableFuture<>();
         CompletableFuture<Integer> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
             return await(running);
         }
         try {
-            int crc = CrcCalculator.crc32(files, entry.source(), entry.stamp());
-            bytesHashed.addAndGet(entry.size());
-            cache.put(entry.source(), entry.stamp(), crc);
+            OptionalInt known = reader.knownCrc32(key);
+            int crc;
+            if (known.isPresent()) {
+                crc = known.getAsInt();
+            } else {
+                crc = reader.crc32(key);
+                bytesHashed.addAndGet(entry.size());
+            }
+            cache.put(key, crc);
             mine.complete(crc);
             return crc;
         } catch (Throwable e) {
@@ -70,22 +76,18 @@ public final class CrcService {
         }
     }
 
-    /**
-     * Starts computing the entry's CRC-32 in the background unless it is known or already on its way.
-     *
-     * @param root the real root the entry's file lies below
-     */
-    public void prefetch(ArchiveEntry entry, Path root) {
-        if (entry.isDirectory() || entry.size() == 0 || cache.get(entry.source(), entry.stamp()) != null
-                || inFlight.containsKey(new Key(entry.source(), entry.stamp()))) {
+    /** Starts finding the entry's CRC-32 in the background unless it is known or already on its way. */
+    public void prefetch(ArchiveEntry entry, Storage storage) {
+        if (entry.isDirectory() || entry.size() == 0 || cache.get(entry.source()) != null
+                || inFlight.containsKey(entry.source())) {
             return;
         }
         prefetchExecutor.execute(() -> {
-            try (RootedFiles files = new RootedFiles(root)) {
-                crcOf(entry, files);
+            try (EntryReader reader = storage.reader(List.of())) {
+                crcOf(entry, reader);
             } catch (IOException e) {
                 // The writer that needs this CRC will meet the same problem and report it with its archive.
-                LOG.debugf("Prefetching the CRC-32 of %s failed: %s", entry.source(), e.getMessage());
+                LOG.debugf("Prefetching the CRC-32 of %s failed: %s", entry.source().location(), e.getMessage());
             }
         });
     }

@@ -78,7 +78,7 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
                     .start(streamer.streamDeflated(body.plan()), whenEnded);
             return;
         }
-        Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed
+        Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed && body.plan().storage().localFiles()
                 ? ZeroCopyChannel.of(request.unwrap(HttpServerRequest.class))
                 : Optional.empty();
         DownloadTracker tracker = metrics.start(body.hash(), body.rangeLabel(),

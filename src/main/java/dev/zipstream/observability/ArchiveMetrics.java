@@ -15,12 +15,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.zipstream.crc.CrcService;
+import dev.zipstream.storage.Storage;
 
 /**
  * The service's own meters, as Prometheus sees them: {@code archives_started_total},
  * {@code archives_completed_total}, {@code archives_cancelled_total}, {@code archives_failed_total},
  * {@code archives_not_found_total}, {@code archives_rejected_total}, {@code archive_bytes_sent_total},
- * {@code archive_crc_bytes_read_total}, the gauge {@code archives_active} and the timer
+ * {@code archive_crc_bytes_read_total}, the gauges {@code archives_active} and
+ * {@code archive_storage_requests_in_flight} and the timer
  * {@code archive_download_seconds}. No meter is tagged by folder or file: links are secrets and unbounded.
  */
 @Startup
@@ -38,7 +40,7 @@ public class ArchiveMetrics {
     private final Timer download;
     private final AtomicInteger active = new AtomicInteger();
 
-    public ArchiveMetrics(MeterRegistry registry, CrcService crcs) {
+    public ArchiveMetrics(MeterRegistry registry, CrcService crcs, Storage storage) {
         startedSendfile = started(registry, Transfer.SENDFILE);
         startedCopy = started(registry, Transfer.COPY);
         completed = Counter.builder("archives.completed").description("Archive downloads sent in full")
@@ -63,7 +65,10 @@ public class ArchiveMetrics {
         Gauge.builder("archives.active", active, AtomicInteger::get).description("Archive downloads in progress")
                 .register(registry);
         FunctionCounter.builder("archive.crc.bytes.read", crcs, CrcService::bytesHashed)
-                .description("File bytes read to compute CRC-32s (what a cold CRC cache costs)")
+                .description("File and object bytes read to compute CRC-32s (what a cold CRC cache costs)")
+                .register(registry);
+        Gauge.builder("archive.storage.requests.in.flight", storage, Storage::requestsInFlight)
+                .description("Requests to the object store open now (GETs and HEADs; 0 on a volume)")
                 .register(registry);
     }
 

@@ -1,65 +1,74 @@
 package dev.zipstream.plan;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.zipstream.storage.ArchiveFolderException;
+import dev.zipstream.storage.Listing;
+import dev.zipstream.storage.Readiness;
+import dev.zipstream.storage.Storage;
+import dev.zipstream.zip.ZipEntrySpec;
+
 /**
- * The served root ({@code FOLDER_PATH}) and the only way from a link's hash to a folder in it.
+ * The only way from a link's hash to an archive plan, whatever the storage.
  *
  * <p>A hash is 1 to 128 characters of {@code [A-Za-z0-9_-]}, so it can hold no separator, dot segment, NUL or
- * encoded character; the folder it names must be a directory whose real path (links resolved) lies strictly
- * inside the root's real path. Anything else is "not found", whatever the reason, so a guesser learns nothing.
+ * encoded character; the storage then says whether such a folder exists and may be served. Anything else is "not
+ * found", whatever the reason, so a guesser learns nothing.
  */
 public final class ArchiveFolders {
 
     private static final Pattern HASH = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
-    private final Path root;
-    private final FolderScanner.ReadAccess readAccess;
+    private final Storage storage;
 
-    public ArchiveFolders(Path root, FolderScanner.ReadAccess readAccess) {
-        this.root = root.toAbsolutePath().normalize();
-        this.readAccess = readAccess;
+    public ArchiveFolders(Storage storage) {
+        this.storage = storage;
     }
 
     public static boolean isValidHash(String hash) {
         return hash != null && HASH.matcher(hash).matches();
     }
 
-    /** Whether the root exists and can be listed: what readiness reports. */
-    public boolean rootIsReadable() {
-        return Files.isDirectory(root) && Files.isReadable(root) && Files.isExecutable(root);
+    /** Whether a hash names a folder that may be served (for the index page's sample link). */
+    public boolean exists(String hash) {
+        return isValidHash(hash) && storage.exists(hash);
+    }
+
+    /** Whether the storage can serve archives now: what readiness reports. */
+    public Readiness readiness() {
+        return storage.readiness();
     }
 
     /**
-     * The folder a hash names, or empty when the hash is malformed, the folder is missing, or it resolves
-     * outside the root.
+     * The archive of the folder a hash names, or empty when the hash is malformed or names no folder that may be
+     * served. Blocking: call it from a worker thread.
      */
-    public Optional<Path> locate(String hash) {
+    public Optional<ArchivePlan> plan(String hash) throws ArchiveFolderException {
         if (!isValidHash(hash)) {
             return Optional.empty();
         }
-        try {
-            Path realRoot = root.toRealPath();
-            Path real = realRoot.resolve(hash).toRealPath();
-            if (!real.startsWith(realRoot) || real.equals(realRoot) || !Files.isDirectory(real)) {
-                return Optional.empty();
-            }
-            return Optional.of(real);
-        } catch (IOException missing) {
+        Optional<Listing> listing = storage.list(hash);
+        if (listing.isEmpty()) {
             return Optional.empty();
         }
+        List<ArchivePlan.Source> sources = new ArrayList<>(listing.get().entries().size());
+        for (Listing.Entry entry : listing.get().entries()) {
+            sources.add(new ArchivePlan.Source(spec(entry), entry.object()));
+        }
+        return Optional.of(ArchivePlan.layOut(storage, sources, listing.get().folderModified()));
     }
 
-    /** Plans the archive of a located folder. Blocking: call it from a worker thread. */
-    public ArchivePlan plan(Path folder) throws ArchiveFolderException {
-        try {
-            return new FolderScanner(root.toRealPath(), readAccess).plan(folder);
-        } catch (IOException e) {
-            throw new ArchiveFolderException.Unreadable(root, e);
+    private static ZipEntrySpec spec(Listing.Entry entry) throws ArchiveFolderException {
+        byte[] utf8 = entry.name().getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > ZipEntrySpec.MAX_NAME_LENGTH) {
+            throw new ArchiveFolderException.UnsupportedName(
+                    entry.object() == null ? entry.name() : entry.object().location());
         }
+        return new ZipEntrySpec(utf8, entry.directory(), entry.size(), entry.modifiedEpochSecond(),
+                entry.permissions());
     }
 }

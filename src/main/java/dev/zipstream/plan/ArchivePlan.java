@@ -1,7 +1,6 @@
 package dev.zipstream.plan;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -10,6 +9,8 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 
+import dev.zipstream.storage.Storage;
+import dev.zipstream.storage.StoredObject;
 import dev.zipstream.zip.ZipEntrySpec;
 import dev.zipstream.zip.ZipLayout;
 
@@ -28,7 +29,7 @@ public final class ArchivePlan {
      */
     public static final int FORMAT_VERSION = 1;
 
-    private final Path root;
+    private final Storage storage;
     private final List<ArchiveEntry> entries;
     private final long centralDirectoryOffset;
     private final long centralDirectoryLength;
@@ -36,9 +37,9 @@ public final class ArchivePlan {
     private final Instant lastModified;
     private final String etag;
 
-    private ArchivePlan(Path root, List<ArchiveEntry> entries, long centralDirectoryOffset,
+    private ArchivePlan(Storage storage, List<ArchiveEntry> entries, long centralDirectoryOffset,
             long centralDirectoryLength, Instant lastModified, String etag) {
-        this.root = root;
+        this.storage = storage;
         this.entries = entries;
         this.centralDirectoryOffset = centralDirectoryOffset;
         this.centralDirectoryLength = centralDirectoryLength;
@@ -48,24 +49,24 @@ public final class ArchivePlan {
         this.etag = etag;
     }
 
-    /** One entry to lay out: its ZIP description and, for a file, where to read it and its stamp. */
-    public record Source(ZipEntrySpec spec, Path path, FileStamp stamp) {
+    /** One entry to lay out: its ZIP description and, for a file, the version of its content to read. */
+    public record Source(ZipEntrySpec spec, StoredObject object) {
     }
 
     /**
      * Assigns every entry its offset, in the given order, and computes the archive's length and validators.
      *
-     * @param root the real path of the served root, below which every source lies
+     * @param storage where every source is read from
      * @param folderModified when the archived folder itself last changed (a file removed or renamed), or null
      */
-    public static ArchivePlan layOut(Path root, List<Source> sources, Instant folderModified) {
+    public static ArchivePlan layOut(Storage storage, List<Source> sources, Instant folderModified) {
         List<ArchiveEntry> entries = new ArrayList<>(sources.size());
         MessageDigest digest = sha256();
         digest.update(ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
         long offset = 0;
         long newestSecond = folderModified == null ? 0 : folderModified.getEpochSecond();
         for (Source source : sources) {
-            ArchiveEntry entry = new ArchiveEntry(source.spec(), source.path(), source.stamp(), offset);
+            ArchiveEntry entry = new ArchiveEntry(source.spec(), source.object(), offset);
             entries.add(entry);
             offset = entry.endOffset();
             newestSecond = Math.max(newestSecond, source.spec().modifiedEpochSecond());
@@ -79,19 +80,23 @@ public final class ArchivePlan {
                 + '"';
         // Never in the future (a camera clock set ahead): RFC 9110 forbids a Last-Modified later than Date.
         Instant lastModified = Instant.ofEpochSecond(Math.min(newestSecond, Instant.now().getEpochSecond()));
-        return new ArchivePlan(root, Collections.unmodifiableList(entries), offset, centralDirectoryLength,
+        return new ArchivePlan(storage, Collections.unmodifiableList(entries), offset, centralDirectoryLength,
                 lastModified, etag);
     }
 
+    /**
+     * Name, size, time, mode and type (all of which go into the bytes), then what identifies the content's version
+     * (times and ctime on a volume; key and ETag in S3).
+     */
     private static void fingerprint(MessageDigest digest, Source source) {
         ZipEntrySpec spec = source.spec();
         digest.update(ByteBuffer.allocate(4).putInt(spec.name().length).array());
         digest.update(spec.name());
-        long modifiedNanos = source.stamp() == null ? spec.modifiedEpochSecond() * 1_000_000_000L
-                : source.stamp().modifiedNanos();
-        long changedNanos = source.stamp() == null ? 0 : source.stamp().changedNanos();
-        digest.update(ByteBuffer.allocate(29).putLong(spec.size()).putLong(modifiedNanos).putLong(changedNanos)
+        digest.update(ByteBuffer.allocate(21).putLong(spec.size()).putLong(spec.modifiedEpochSecond())
                 .putInt(spec.unixPermissions()).put((byte) (spec.directory() ? 1 : 0)).array());
+        if (source.object() != null) {
+            source.object().fingerprint(digest);
+        }
     }
 
     private static MessageDigest sha256() {
@@ -102,9 +107,9 @@ public final class ArchivePlan {
         }
     }
 
-    /** The real path of the served root: files are opened below it without following links. */
-    public Path root() {
-        return root;
+    /** Where the entries' contents are read from. */
+    public Storage storage() {
+        return storage;
     }
 
     public List<ArchiveEntry> entries() {
