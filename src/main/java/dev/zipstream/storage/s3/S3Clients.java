@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -28,10 +29,15 @@ public final class S3Clients {
 
     public static S3Client build(Optional<String> endpoint, Optional<String> region, boolean pathStyle,
             int maxConnections) {
+        return build(endpoint, region, pathStyle, maxConnections, DefaultCredentialsProvider.builder().build());
+    }
+
+    static S3Client build(Optional<String> endpoint, Optional<String> region, boolean pathStyle, int maxConnections,
+            AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(maxConnections)
                         .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials)
                 .forcePathStyle(pathStyle)
                 // Ranged GETs carry no checksum to validate, and the service computes its own CRC-32s.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -73,7 +74,9 @@ public final class S3Storage implements Storage {
         boolean found = false;
         java.time.Instant folderModified = null;
         try {
-            ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(folder).build();
+            // URL-encoded keys: a key may hold characters XML 1.0 cannot (control characters); the SDK decodes them.
+            ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(folder)
+                    .encodingType(EncodingType.URL).build();
             for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
                 found = true;
                 String name = object.key().substring(folder.length());
