@@ -13,11 +13,16 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
     private static S3ProxyServer server;
     private String bucket = S3Fixtures.BUCKET;
+    private boolean fixtures = true;
 
-    /** {@code bucket}: the bucket the service is pointed at (one that does not exist, for the failure tests). */
+    /**
+     * {@code bucket}: the bucket the service is pointed at (one that does not exist, for the failure tests);
+     * {@code fixtures=false}: an empty bucket {@link S3Fixtures#BUCKET} only.
+     */
     @Override
     public void init(Map<String, String> args) {
         bucket = args.getOrDefault("bucket", S3Fixtures.BUCKET);
+        fixtures = Boolean.parseBoolean(args.getOrDefault("fixtures", "true"));
     }
 
     public static S3ProxyServer server() {
@@ -29,7 +34,11 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         long start = System.nanoTime();
         server = S3ProxyServer.start();
         long started = System.nanoTime();
-        S3Fixtures.upload(server);
+        if (fixtures) {
+            S3Fixtures.upload(server);
+        } else {
+            server.createBucket(S3Fixtures.BUCKET);
+        }
         System.out.printf("S3ProxyResource: S3Proxy started in %d ms, fixtures uploaded in %d ms%n",
                 (started - start) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
         System.setProperty("aws.accessKeyId", S3ProxyServer.IDENTITY);

@@ -32,7 +32,8 @@ public final class S3Clients {
         return build(endpoint, region, pathStyle, maxConnections, DefaultCredentialsProvider.builder().build());
     }
 
-    static S3Client build(Optional<String> endpoint, Optional<String> region, boolean pathStyle, int maxConnections,
+    public static S3Client build(Optional<String> endpoint, Optional<String> region, boolean pathStyle,
+            int maxConnections,
             AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(maxConnections)
