@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -24,6 +25,14 @@ public final class S3Clients {
     /** Where no region is set and an endpoint is (MinIO, Ceph): any region signs, this one is conventional. */
     static final Region DEFAULT_REGION_FOR_ENDPOINTS = Region.US_EAST_1;
 
+    /**
+     * A benchmark knob, not a setting: {@code -Dzipstream.s3.http-client=url-connection} swaps in the SDK's
+     * URL-connection client (the other sync client, and the one the Quarkiverse extension offers), so that
+     * {@code bench/s3.sh} can compare the two on the same build.
+     */
+    static final String HTTP_CLIENT_PROPERTY = "zipstream.s3.http-client";
+    static final String URL_CONNECTION = "url-connection";
+
     private S3Clients() {
     }
 
@@ -36,8 +45,11 @@ public final class S3Clients {
             int maxConnections,
             AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(maxConnections)
-                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)))
+                .httpClientBuilder(URL_CONNECTION.equals(System.getProperty(HTTP_CLIENT_PROPERTY))
+                        ? UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
+                                .socketTimeout(Duration.ofSeconds(60))
+                        : ApacheHttpClient.builder().maxConnections(maxConnections)
+                                .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)))
                 .credentialsProvider(credentials)
                 .forcePathStyle(pathStyle)
                 // Ranged GETs carry no checksum to validate, and the service computes its own CRC-32s.
