@@ -66,12 +66,12 @@ await_ready() { # port
 }
 median() { python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 
-[ -d "$BENCH_DATA/big" ] && [ -d "$BENCH_DATA/many" ] || bash "$HERE/mkdata.sh" "$BENCH_DATA"
+if [ ! -d "$BENCH_DATA/big" ] || [ ! -d "$BENCH_DATA/many" ]; then bash "$HERE/mkdata.sh" "$BENCH_DATA"; fi
 if [ "$BUILD" = 1 ]; then
     log "building the service (package, no tests)"
     (cd "$REPO" && ./mvnw -B -q package -DskipTests) >&2
 fi
-[ -f "$JAR" ] && [ -f "$S3PROXY_JAR" ] || die "build first: $JAR or $S3PROXY_JAR is missing"
+if [ ! -f "$JAR" ] || [ ! -f "$S3PROXY_JAR" ]; then die "build first: $JAR or $S3PROXY_JAR is missing"; fi
 
 log "machine: $(uptime)"
 mkdir -p "$TMP/data"
@@ -101,6 +101,7 @@ done
 (cd "$BENCH_DATA" && find many -type f | sort) > "$TMP/many.txt"
 export -f s3curl
 export REGION ID SECRET S3 BUCKET BENCH_DATA
+# shellcheck disable=SC2016 # expanded by the inner bash
 xargs -P 8 -I{} bash -c 's3curl -f -T "$BENCH_DATA/$1" "$S3/$BUCKET/$1" -o /dev/null' _ {} < "$TMP/many.txt"
 [ "$(wc -l < "$TMP/many.txt")" = 4000 ] || die "many/ should hold 4,000 files"
 
@@ -109,6 +110,7 @@ PIDS+=($!)
 await_line "$TMP/delayproxy.log" "delayproxy:" 10
 
 start_service() { # port, endpoint port, extra JVM options
+    # shellcheck disable=SC2086 # $3 is zero or more JVM options
     (cd "$TMP" && STORAGE=s3 S3_BUCKET=$BUCKET S3_ENDPOINT=http://127.0.0.1:$2 S3_REGION=$REGION \
         S3_PATH_STYLE=true AWS_ACCESS_KEY_ID=$ID AWS_SECRET_ACCESS_KEY=$SECRET \
         exec java -Xmx256m -Dquarkus.http.port="$1" ${3:-} -jar "$JAR" > "$TMP/service-$1.log" 2>&1) &
