@@ -9,7 +9,7 @@
 #      4 objects straight from S3Proxy on one connection: MiB/s and the ratio (target >= 0.8x); also the service
 #      on the SDK's URL-connection client instead of the Apache one (the client choice, README "Serving from S3")
 #   h  many/ (4,000 objects of 4 KiB in 40 prefixes): first byte and total time through the service, with S3
-#      reached directly and through bench/delayproxy.py adding 20 ms to every request
+#      reached directly and through bench/delayproxy.py adding 20 ms to every request; HEAD of it (the listing)
 # Environment: BENCH_DATA (default /tmp/benchdata, made by bench/mkdata.sh if absent), BENCH_KEEP=1 keeps the
 # temporary folder (S3Proxy's data, logs). Ports 19100-19104 on 127.0.0.1.
 set -euo pipefail
@@ -119,7 +119,7 @@ start_service() { # port, endpoint port, extra JVM options
 start_service $SVC $S3_PORT
 start_service $SVC_DELAYED $DELAY_PORT
 start_service $SVC_URLCONN $S3_PORT -Dzipstream.s3.http-client=url-connection
-for port in $SVC $SVC_DELAYED $SVC_URLCONN; do await_ready $port; done
+for port in $SVC $SVC_DELAYED $SVC_URLCONN; do await_ready "$port"; done
 
 svc_big() { curl -sS -o /dev/null -w '%{size_download} %{time_total}\n' "http://127.0.0.1:$1/archive/big/"; }
 direct_big() {
@@ -129,19 +129,21 @@ direct_big() {
 }
 many() { curl -sS -o /dev/null -w '%{size_download} %{time_starttransfer} %{time_total}\n' \
     "http://127.0.0.1:$1/archive/many/"; }
+plan_many() { curl -sS -o /dev/null -I -w '%{time_total}\n' "http://127.0.0.1:$1/archive/many/"; }
 mibs() { awk '{printf "%.0f", $1 / $2 / 1048576}'; }
 
 log "warm-up: one of each"
 svc_big $SVC > /dev/null; svc_big $SVC_URLCONN > /dev/null; direct_big > /dev/null
 many $SVC > /dev/null; many $SVC_DELAYED > /dev/null
 
-declare -a G_SVC G_DIRECT G_URL H_FB H_TOTAL HD_FB HD_TOTAL G_RATIO
+declare -a G_SVC G_DIRECT G_URL H_FB H_TOTAL HD_FB HD_TOTAL G_RATIO H_HEAD
 for round in $(seq 1 "$ROUNDS"); do
     s=$(svc_big $SVC | mibs); d=$(direct_big | mibs); u=$(svc_big $SVC_URLCONN | mibs)
     G_SVC+=("$s"); G_DIRECT+=("$d"); G_URL+=("$u")
     G_RATIO+=("$(awk -v s="$s" -v d="$d" 'BEGIN {printf "%.2f", s / d}')")
     read -r _ fb total < <(many $SVC); H_FB+=("$fb"); H_TOTAL+=("$total")
     read -r _ fb total < <(many $SVC_DELAYED); HD_FB+=("$fb"); HD_TOTAL+=("$total")
+    H_HEAD+=("$(plan_many $SVC)")
     log "round $round: big service ${s} MiB/s (url-connection ${u}), direct ${d} MiB/s;" \
         "many ${H_FB[-1]}s/${H_TOTAL[-1]}s, +20 ms ${HD_FB[-1]}s/${HD_TOTAL[-1]}s (first byte/total)"
 done
@@ -151,6 +153,6 @@ cat <<REPORT
 # machine: $(uptime)
 g  big/ (1 GiB, 4 objects) through the service: $(median "${G_SVC[@]}") MiB/s; straight from S3Proxy with curl --aws-sigv4: $(median "${G_DIRECT[@]}") MiB/s; ratio $(median "${G_RATIO[@]}")x (per round: ${G_RATIO[*]})
 g' the service on the URL-connection client: $(median "${G_URL[@]}") MiB/s (Apache client: $(median "${G_SVC[@]}"))
-h  many/ (4,000 x 4 KiB): first byte $(median "${H_FB[@]}") s, total $(median "${H_TOTAL[@]}") s
+h  many/ (4,000 x 4 KiB): first byte $(median "${H_FB[@]}") s, total $(median "${H_TOTAL[@]}") s; HEAD (the listing alone, 4 pages of ListObjectsV2) $(median "${H_HEAD[@]}") s
 h' the same with 20 ms added to every S3 request: first byte $(median "${HD_FB[@]}") s, total $(median "${HD_TOTAL[@]}") s (4,000 x 20 ms in a row would be 80 s)
 REPORT

@@ -24,15 +24,17 @@ import dev.zipstream.stream.ArchiveStreamer;
 /** Builds the service's plain-Java parts from the settings; the format and streaming layers know no CDI. */
 public class ServiceBeans {
 
-    /** Threads (and pooled connections) for S3 requests, shared by every download. */
+    /** Threads that send S3 requests and read small objects ahead, shared by every download. */
     static final int S3_FETCH_THREADS = 64;
+    /** Pooled S3 connections: a download streaming a large object holds one (two while the next one opens). */
+    static final int S3_CONNECTIONS = 512;
 
     @Produces
     @Singleton
     Storage storage(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
         if (settings.storage() == ServiceSettings.StorageKind.S3) {
             return new S3Storage(S3Clients.build(settings.s3Endpoint(), settings.s3Region(), settings.s3PathStyle(),
-                    S3_FETCH_THREADS), settings.s3Bucket().orElseThrow(), settings.s3Prefix().orElse(""),
+                    S3_CONNECTIONS), settings.s3Bucket().orElseThrow(), settings.s3Prefix().orElse(""),
                     S3_FETCH_THREADS);
         }
         return new FileSystemStorage(Path.of(settings.folderPath()), readAccess);

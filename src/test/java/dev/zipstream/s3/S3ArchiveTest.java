@@ -180,6 +180,25 @@ class S3ArchiveTest {
     }
 
     @Test
+    void rangesAcrossStreamedObjectsAreSlicesOfTheWhole() {
+        String path = "/archive/" + S3Fixtures.LARGE + "/";
+        byte[] body = given().get(path).then().statusCode(200).extract().asByteArray();
+        long first = S3Fixtures.LARGE_SIZE;
+        for (long[] range : new long[][] {{5_000_000, 9_000_000}, {first - 1000, first + 400_000},
+            {first + 100, body.length - 1}, {0, 70_000}}) {
+            byte[] slice = given().header("Range", "bytes=" + range[0] + "-" + range[1]).get(path).then()
+                    .statusCode(206).extract().asByteArray();
+            assertArrayEquals(Arrays.copyOfRange(body, (int) range[0], (int) range[1] + 1), slice,
+                    "bytes " + range[0] + "-" + range[1]);
+        }
+    }
+
+    /**
+     * The third object is replaced while the first streams: its GET, sent later with If-Match, fails with 412.
+     * (An object replaced after its GET was sent is still served whole in the listed version: S3 gives one
+     * version per GET, and If-Match pinned it.)
+     */
+    @Test
     void anObjectReplacedMidDownloadAbortsTheTransfer() throws Exception {
         double failed = metric("archives_failed_total");
         long received = 0;
@@ -194,8 +213,8 @@ class S3ArchiveTest {
                 assertTrue(n > 0, "the archive stopped early");
                 received += n;
             }
-            S3ProxyResource.server().put(S3Fixtures.BUCKET, S3Fixtures.PREFIX + S3Fixtures.LARGE + "/part0.bin",
-                    S3Fixtures.bytes(S3Fixtures.LARGE_SIZE, 99), true);
+            S3ProxyResource.server().put(S3Fixtures.BUCKET, S3Fixtures.PREFIX + S3Fixtures.LARGE + "/part2.bin",
+                    S3Fixtures.bytes(S3Fixtures.LARGE_TAIL_SIZE, 99), true);
             try {
                 for (int n; (n = in.read(buffer)) > 0;) {
                     received += n;

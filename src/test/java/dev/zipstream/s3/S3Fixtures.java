@@ -30,9 +30,14 @@ public final class S3Fixtures {
     public static final int CRC_OBJECT_SIZE = 200_000;
     /** A safe object among keys that would make zip-slip or ambiguous entry names. */
     public static final String UNSAFE = "unsafe";
-    /** Objects large enough that a download outlasts the read-ahead (overwrite, hang-up). */
+    /**
+     * A download that outlasts the socket buffers and the read-ahead (overwrite, hang-up): {@code part0.bin} of
+     * {@link #LARGE_SIZE}, then two of {@link #LARGE_TAIL_SIZE}; all three larger than a buffered part, so each is
+     * one streamed GET, the third sent only once the first is read.
+     */
     public static final String LARGE = "large";
     public static final int LARGE_SIZE = 24 << 20;
+    public static final int LARGE_TAIL_SIZE = 2 << 20;
 
     private S3Fixtures() {
     }
@@ -86,7 +91,8 @@ public final class S3Fixtures {
                 .encodingType(software.amazon.awssdk.services.s3.model.EncodingType.URL)).contents().stream()
                 .map(object -> object.key().substring(unsafe.length())).filter(key -> !key.equals("safe.txt"))
                 .forEach(UNSAFE_KEYS_STORED::add);
-        inParallel(2, i -> server.put(BUCKET, PREFIX + LARGE + "/part" + i + ".bin", bytes(LARGE_SIZE, 40 + i), true));
+        inParallel(3, i -> server.put(BUCKET, PREFIX + LARGE + "/part" + i + ".bin",
+                bytes(i == 0 ? LARGE_SIZE : LARGE_TAIL_SIZE, 40 + i), true));
     }
 
     private static void inParallel(int count, java.util.function.IntConsumer upload) {

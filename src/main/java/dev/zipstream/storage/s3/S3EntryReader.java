@@ -32,11 +32,14 @@ import dev.zipstream.storage.StoredObject;
 
 /**
  * Reads one download's objects by ranged GETs with {@code If-Match} on the listed ETag, fetching ahead of the
- * writer: the spans the download will read are cut into parts of at most {@link #PART_BYTES}, and parts are
- * requested (on the shared fetch threads) while fewer than {@link #READ_AHEAD_BYTES} are fetched or on their way,
- * across the next objects, so a folder of many small photos does not pay one round trip per photo in a row. A part
- * is requested only once the writer has taken enough of the earlier ones, so a slow client slows the reads. Closing
- * the reader (a hang-up) aborts every GET in flight and drops the parts not yet requested.
+ * writer across the next objects. Each span the download will read is one GET, requested on the shared fetch
+ * threads ahead of time: a small span (at most {@link #PART_BYTES}) is read whole into memory there, so a folder of
+ * many small photos does not pay one round trip per photo in a row; a large span is a streamed part, whose
+ * response the writer reads as it goes (TCP's flow control is its read-ahead, and one GET per object costs a
+ * server far less than one per mebibyte). Parts are requested while less than {@link #READ_AHEAD_BYTES} is
+ * fetched or on its way (a streamed part counts as one part), at most {@link #STREAMS_AHEAD} of them streamed, so
+ * a slow client slows the reads. Closing the reader (a hang-up) aborts every GET in flight and drops the parts
+ * not yet requested.
  *
  * <p>CRC-32s: from the bytes of a whole object already fetched ahead (no request), else from S3's stored
  * full-object CRC32 checksum (HEAD with checksum mode), else by streaming the object once.
@@ -48,26 +51,43 @@ final class S3EntryReader implements EntryReader {
     static final long READ_AHEAD_BYTES = 8L << 20;
     /** GETs on their way per download at most (for small objects, where the byte budget allows hundreds). */
     static final int MAX_PARTS = 32;
+    /** Streamed parts open per download at most: the one being read and the next. */
+    static final int STREAMS_AHEAD = 2;
 
-    /** One ranged GET: bytes {@code from} to {@code to} (exclusive) of one object. */
+    /** One ranged GET: bytes {@code from} to {@code to} (exclusive) of one object, buffered or streamed. */
     private static final class Part {
         final BucketObject object;
         final long from;
         final long to;
+        final boolean streamed;
         final CompletableFuture<byte[]> data = new CompletableFuture<>();
+        final CompletableFuture<ResponseInputStream<GetObjectResponse>> response = new CompletableFuture<>();
+        /** For a streamed part: the next position its response gives (the writer's thread only). */
+        long next;
 
-        Part(BucketObject object, long from, long to) {
+        Part(BucketObject object, long from, long to, boolean streamed) {
             this.object = object;
             this.from = from;
             this.to = to;
+            this.streamed = streamed;
+            this.next = from;
         }
 
         boolean holds(BucketObject wanted, long position) {
-            return object.equals(wanted) && from <= position && position < to;
+            return object.equals(wanted) && from <= position && position < to && (!streamed || position == next);
         }
 
         boolean whole(BucketObject wanted) {
-            return object.equals(wanted) && from == 0 && to == wanted.size();
+            return !streamed && object.equals(wanted) && from == 0 && to == wanted.size();
+        }
+
+        long budget() {
+            return streamed ? PART_BYTES : to - from;
+        }
+
+        void fail(Throwable e) {
+            data.completeExceptionally(e);
+            response.completeExceptionally(e);
         }
     }
 
@@ -78,8 +98,8 @@ final class S3EntryReader implements EntryReader {
     /** Parts requested and not yet taken by the writer, in reading order. Guarded by this. */
     private final ArrayDeque<Part> ahead = new ArrayDeque<>();
     private long aheadBytes;
+    private int streamsAhead;
     private int nextSpan;
-    private long nextFrom = -1;
     /** Every response being read, so that close() can abort them from another thread. */
     private final Set<ResponseInputStream<GetObjectResponse>> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -104,10 +124,15 @@ final class S3EntryReader implements EntryReader {
                 fetchInto(wanted, position, dst);
                 return;
             }
-            byte[] bytes = await(part.data);
-            int offset = (int) (position - part.from);
-            int n = Math.min(dst.remaining(), bytes.length - offset);
-            dst.put(bytes, offset, n);
+            int n;
+            if (part.streamed) {
+                n = readStreamed(part, dst);
+            } else {
+                byte[] bytes = await(part.data);
+                int offset = (int) (position - part.from);
+                n = Math.min(dst.remaining(), bytes.length - offset);
+                dst.put(bytes, offset, n);
+            }
             position += n;
             if (position == part.to) {
                 taken(part);
@@ -206,7 +231,8 @@ final class S3EntryReader implements EntryReader {
     private synchronized void taken(Part part) {
         if (ahead.peek() == part) {
             ahead.poll();
-            aheadBytes -= part.to - part.from;
+            aheadBytes -= part.budget();
+            streamsAhead -= part.streamed ? 1 : 0;
         }
         topUp();
     }
@@ -216,27 +242,33 @@ final class S3EntryReader implements EntryReader {
         while (!closed && nextSpan < spans.size() && ahead.size() < MAX_PARTS
                 && (aheadBytes < READ_AHEAD_BYTES || ahead.isEmpty())) {
             Span span = spans.get(nextSpan);
-            long from = nextFrom < 0 ? span.from() : nextFrom;
-            long to = Math.min(span.to(), from + PART_BYTES);
-            Part part = new Part((BucketObject) span.object(), from, to);
-            if (to == span.to()) {
-                nextSpan++;
-                nextFrom = -1;
-            } else {
-                nextFrom = to;
+            boolean streamed = span.length() > PART_BYTES;
+            if (streamed && streamsAhead >= STREAMS_AHEAD) {
+                return;
             }
+            Part part = new Part((BucketObject) span.object(), span.from(), span.to(), streamed);
+            nextSpan++;
             ahead.add(part);
-            aheadBytes += to - from;
+            aheadBytes += part.budget();
+            streamsAhead += streamed ? 1 : 0;
             fetchers.execute(() -> fetch(part));
         }
     }
 
     private void fetch(Part part) {
         if (closed) {
-            part.data.completeExceptionally(new ClosedChannelException());
+            part.fail(new ClosedChannelException());
             return;
         }
         try {
+            if (part.streamed) {
+                // Only the response head is awaited here; the writer reads the body as it needs it.
+                part.response.complete(openResponse(part.object, part.from, part.to));
+                if (closed) {
+                    part.response.thenAccept(in -> release(in, false));
+                }
+                return;
+            }
             int length = (int) (part.to - part.from);
             byte[] data = get(part.object, part.from, part.to, in -> {
                 byte[] bytes = new byte[length];
@@ -247,8 +279,51 @@ final class S3EntryReader implements EntryReader {
             });
             part.data.complete(data);
         } catch (Throwable e) {
-            part.data.completeExceptionally(e);
+            part.fail(e);
         }
+    }
+
+    /**
+     * Reads what {@code dst} has room for (up to the part's end) from a streamed part's response. A connection
+     * that breaks mid-object (an idle timeout while the client was slow) is reopened once from where it broke.
+     */
+    private int readStreamed(Part part, ByteBuffer dst) throws IOException {
+        int n = (int) Math.min(dst.remaining(), part.to - part.next);
+        ResponseInputStream<GetObjectResponse> in = awaitResponse(part);
+        byte[] target = dst.hasArray() ? dst.array() : new byte[n];
+        int offset = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+        int done = 0;
+        boolean reopened = false;
+        while (done < n) {
+            int read;
+            try {
+                read = in.read(target, offset + done, n - done);
+            } catch (IOException e) {
+                ensureOpen();
+                if (reopened) {
+                    throw e;
+                }
+                reopened = true;
+                release(in, false);
+                in = openResponse(part.object, part.next + done, part.to);
+                part.response.obtrudeValue(in);
+                continue;
+            }
+            if (read < 0) {
+                throw new EntryChangedException(part.object.location(), "became shorter");
+            }
+            done += read;
+        }
+        if (dst.hasArray()) {
+            dst.position(dst.position() + n);
+        } else {
+            dst.put(target, 0, n);
+        }
+        part.next += n;
+        if (part.next == part.to) {
+            release(in, true);
+        }
+        return n;
     }
 
     private void fetchInto(BucketObject object, long position, ByteBuffer dst) throws IOException {
@@ -269,33 +344,63 @@ final class S3EntryReader implements EntryReader {
         T read(ResponseInputStream<GetObjectResponse> in) throws IOException;
     }
 
-    /** One ranged GET with {@code If-Match}, abortable by {@link #close()} while it is read. */
+    /** One ranged GET with {@code If-Match} read by {@code body}, abortable by {@link #close()} meanwhile. */
     private <T> T get(BucketObject object, long from, long to, Body<T> body) throws IOException {
+        ResponseInputStream<GetObjectResponse> in = openResponse(object, from, to);
+        boolean read = false;
+        try {
+            T result = body.read(in);
+            read = true;
+            return result;
+        } catch (IOException e) {
+            throw closed && !(e instanceof EntryChangedException) ? new ClosedChannelException() : e;
+        } finally {
+            release(in, read);
+        }
+    }
+
+    /**
+     * Sends a ranged GET with {@code If-Match} and returns its response once the head has arrived, counted in
+     * {@link #requestsInFlight} and abortable by {@link #close()} until {@link #release} is called.
+     */
+    private ResponseInputStream<GetObjectResponse> openResponse(BucketObject object, long from, long to)
+            throws IOException {
         ensureOpen();
         requestsInFlight.incrementAndGet();
-        ResponseInputStream<GetObjectResponse> in = null;
+        ResponseInputStream<GetObjectResponse> in;
         try {
             GetObjectRequest request = GetObjectRequest.builder().bucket(object.bucket()).key(object.key())
                     .ifMatch(object.etag()).range("bytes=" + from + "-" + (to - 1)).build();
             in = s3.getObject(request);
-            open.add(in);
-            if (closed) {
-                in.abort();
-                throw new ClosedChannelException();
-            }
-            return body.read(in);
         } catch (S3Exception e) {
+            requestsInFlight.decrementAndGet();
             throw failure(object, "GET", e);
         } catch (SdkException e) {
+            requestsInFlight.decrementAndGet();
             throw closed ? new ClosedChannelException()
                     : new IOException("GET " + object.location() + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw closed && !(e instanceof EntryChangedException) ? new ClosedChannelException() : e;
-        } finally {
-            if (in != null) {
-                open.remove(in);
-                closeQuietly(in);
+        } catch (RuntimeException e) {
+            requestsInFlight.decrementAndGet();
+            throw e;
+        }
+        open.add(in);
+        if (closed) {
+            release(in, false);
+            throw new ClosedChannelException();
+        }
+        return in;
+    }
+
+    /**
+     * Ends a response once: a fully read one is closed (its connection goes back to the pool); any other is
+     * aborted, since closing would first read the rest of its body.
+     */
+    private void release(ResponseInputStream<GetObjectResponse> in, boolean fullyRead) {
+        if (open.remove(in)) {
+            if (!fullyRead) {
+                in.abort();
             }
+            closeQuietly(in);
             requestsInFlight.decrementAndGet();
         }
     }
@@ -308,6 +413,26 @@ final class S3EntryReader implements EntryReader {
             default -> new IOException(request + " " + object.location() + " failed: S3 answered " + e.statusCode()
                     + " " + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()), e);
         };
+    }
+
+    private ResponseInputStream<GetObjectResponse> awaitResponse(Part part) throws IOException {
+        try {
+            return part.response.join();
+        } catch (CompletionException e) {
+            throw unwrap(e);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private static IOException unwrap(CompletionException e) {
+        if (e.getCause() instanceof IOException io) {
+            return io;
+        }
+        if (e.getCause() instanceof Error error) {
+            throw error;
+        }
+        return new IOException(e.getCause());
     }
 
     private byte[] await(CompletableFuture<byte[]> data) throws IOException {
@@ -346,13 +471,14 @@ final class S3EntryReader implements EntryReader {
         closed = true;
         synchronized (this) {
             for (Part part : ahead) {
-                part.data.completeExceptionally(new ClosedChannelException());
+                part.fail(new ClosedChannelException());
             }
             ahead.clear();
             aheadBytes = 0;
+            streamsAhead = 0;
         }
         for (ResponseInputStream<GetObjectResponse> in : open) {
-            in.abort();
+            release(in, false);
         }
     }
 }
