@@ -53,7 +53,7 @@ public final class PrometheusRules {
     }
 
     /** Names of the alerting rules. */
-    static List<String> alertNames() {
+    public static List<String> alertNames() {
         return rules().stream().filter(r -> r.containsKey("alert")).map(r -> (String) r.get("alert")).toList();
     }
 
