@@ -128,14 +128,17 @@ class DashboardPrometheusIT {
             assertEquals(1.0, one(r).max(), "the download held open");
         });
         checks.put("Bytes sent per second: sent", about(bytesSent, "bytes"));
-        Consumer<List<Series>> quantileOfDownloads = r -> {
+        // Over the recording rule's 5 minutes, i.e. all the downloads: the median is a fast one, the slowest
+        // tenth (one of seven) is the download held open.
+        checks.put("Download duration: p50", r -> assertTrue(one(r).min() >= 0
+                && one(r).max() < traffic.heldOpenSeconds() / 2, "the median download took milliseconds"));
+        Consumer<List<Series>> slowest = r -> {
             assertTrue(one(r).min() >= 0, "no negative duration");
             assertTrue(one(r).max() >= traffic.heldOpenSeconds() / 2,
                     "the download held open " + traffic.heldOpenSeconds() + " s shows");
         };
-        checks.put("Download duration: p50", quantileOfDownloads);
-        checks.put("Download duration: p90", quantileOfDownloads);
-        checks.put("Download duration: p99", quantileOfDownloads);
+        checks.put("Download duration: p90", slowest);
+        checks.put("Download duration: p99", slowest);
         checks.put("Download duration: mean", r -> assertTrue(one(r).max() > 0 && one(r).min() >= 0));
         checks.put("Download duration: max", r -> assertTrue(one(r).max() >= traffic.heldOpenSeconds() / 2,
                 "the download held open " + traffic.heldOpenSeconds() + " s shows"));
