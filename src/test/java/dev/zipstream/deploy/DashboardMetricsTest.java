@@ -18,9 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every metric that the Grafana dashboard and the alerts query must be one the service exports, so that a
- * renamed meter cannot leave an empty panel or an alert that never fires. The names and the PromQL extraction are in
- * {@link MonitoredMetrics}; DashboardMetricsLiveIT checks them against a running service's /q/metrics.
+ * Every metric that the Grafana dashboard and the alerts query (directly or through a recording rule) must be one
+ * the service exports, so that a renamed meter cannot leave an empty panel or an alert that never fires. The names
+ * and the PromQL extraction are in {@link MonitoredMetrics}; DashboardMetricsLiveIT checks them against a running
+ * service's /q/metrics, DashboardPrometheusIT the whole expressions against a real Prometheus.
  */
 class DashboardMetricsTest {
 
