@@ -54,7 +54,6 @@ class DashboardPrometheusIT {
     /** Complete downloads of album, in two rounds. */
     private static final int DOWNLOADS = 4;
     private static final int ROUNDS = 2;
-    private static final Duration STEP = PrometheusProcess.SCRAPE_INTERVAL;
 
     @TempDir
     Path work;
@@ -84,6 +83,7 @@ class DashboardPrometheusIT {
                     "a scrape one rate interval after the last event");
             time = new GrafanaDashboard.TimeRange(Duration.ofMillis((long) ((end - start) * 1000)),
                     PrometheusProcess.SCRAPE_INTERVAL, 1000);
+            assertEquals(PrometheusProcess.SCRAPE_INTERVAL, time.interval(), "$__interval, the query step");
             double bytesSent = Tools.value(Tools.scrape(service), "archive_bytes_sent_total");
             // A hung-up download counts only the writes that completed (a sendfile region counts once wholly
             // sent), so the bytes of the held-open download are not all in; the completed downloads' are.
@@ -101,7 +101,7 @@ class DashboardPrometheusIT {
                 Map<String, String> variables = variables(prometheus, dashboard, time, all);
                 for (GrafanaDashboard.Target target : dashboard.targets()) {
                     String expr = GrafanaDashboard.substitute(target.expr(), variables, time);
-                    List<Series> result = prometheus.queryRange(expr, start, end, STEP);
+                    List<Series> result = prometheus.queryRange(expr, start, end, time.interval());
                     String what = target.name() + (all ? " (All)" : " " + variables) + ": " + expr + " gave " + result;
                     assertTrue(result.stream().anyMatch(Series::hasFiniteValue), "no data: " + what);
                     try {
@@ -169,7 +169,8 @@ class DashboardPrometheusIT {
      */
     private static Consumer<List<Series>> about(double counted, String what) {
         return r -> {
-            double area = one(r).integral(STEP);
+            // The query step is $__interval, which is the scrape interval for ranges this short.
+            double area = one(r).integral(PrometheusProcess.SCRAPE_INTERVAL);
             assertTrue(area >= counted / 2 && area <= counted * 2,
                     what + ": the rate adds up to " + area + " over the range, " + counted + " were counted");
         };

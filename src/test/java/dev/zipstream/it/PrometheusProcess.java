@@ -55,6 +55,12 @@ final class PrometheusProcess implements AutoCloseable {
         double integral(Duration step) {
             return points.stream().mapToDouble(p -> p[1]).filter(Double::isFinite).sum() * step.toMillis() / 1000.0;
         }
+
+        @Override
+        public String toString() {
+            return labels + " " + points.stream().map(p -> String.format(java.util.Locale.ROOT, "%.4g", p[1]))
+                    .collect(Collectors.joining(" ", "[", "]"));
+        }
     }
 
     private final Process process;
