@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +28,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The metric names that the Grafana dashboard ({@code k8s/base/grafana/archive-service-dashboard.json}) and the alerts
- * ({@code k8s/base/prometheusrule.yaml}) query, extracted from their PromQL; and the contract of what the service exports.
+ * ({@code k8s/base/prometheusrule.yaml}) query, extracted from their PromQL (a recording rule's name stands for what it reads); and the contract of what the service exports.
  * Used by {@link DashboardMetricsTest} (on the manifests as kustomize renders them) and by
  * {@code dev.zipstream.it.DashboardMetricsLiveIT} (on the files, against a live scrape of {@code /q/metrics}).
  */
@@ -138,7 +139,35 @@ public final class MonitoredMetrics {
         return used;
     }
 
-    /** The {@code expr} of every rule of these PrometheusRule documents. */
+    /**
+     * The recording rules of these PrometheusRule documents: each recorded name with the metrics its expression
+     * reads. A dashboard query of a recorded name needs those metrics from the service.
+     */
+    public static Map<String, Set<String>> recordedMetrics(List<Map<String, Object>> prometheusRules) {
+        Map<String, Set<String>> recorded = new TreeMap<>();
+        for (Map<String, Object> rule : prometheusRules) {
+            for (Object group : RenderedManifests.list(rule, "spec", "groups")) {
+                for (Object r : RenderedManifests.list(group, "rules")) {
+                    Object record = RenderedManifests.at(r, "record");
+                    if (record != null) {
+                        recorded.put((String) record, metricNames((String) RenderedManifests.at(r, "expr")));
+                    }
+                }
+            }
+        }
+        return recorded;
+    }
+
+    /** These metric names with every recorded name replaced by the metrics its recording rule reads. */
+    public static Set<String> throughRecordingRules(Set<String> names, Map<String, Set<String>> recorded) {
+        Set<String> resolved = new TreeSet<>();
+        for (String name : names) {
+            resolved.addAll(recorded.getOrDefault(name, Set.of(name)));
+        }
+        return resolved;
+    }
+
+    /** The {@code expr} of every rule (alerting and recording) of these PrometheusRule documents. */
     public static List<String> alertExpressions(List<Map<String, Object>> prometheusRules) {
         List<String> exprs = new ArrayList<>();
         for (Map<String, Object> rule : prometheusRules) {
@@ -151,27 +180,34 @@ public final class MonitoredMetrics {
         return exprs;
     }
 
-    /** Metrics the dashboard file queries (no kubectl needed). */
+    /**
+     * Metrics the dashboard file queries (no kubectl needed), recorded names replaced by what their rules in the
+     * PrometheusRule file read.
+     */
     public static Set<String> dashboardFileMetrics() {
-        return dashboardMetrics(read(DASHBOARD_FILE));
+        return throughRecordingRules(dashboardMetrics(read(DASHBOARD_FILE)), recordedMetrics(prometheusRuleFile()));
     }
 
     /** Metrics the alerts of the PrometheusRule file query, {@link #NOT_FROM_THE_SERVICE} included. */
-    @SuppressWarnings("unchecked")
     public static Set<String> alertFileMetrics() {
-        List<Map<String, Object>> docs = new ArrayList<>();
-        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(read(PROMETHEUS_RULE_FILE))) {
-            if (doc instanceof Map<?, ?> map && "PrometheusRule".equals(map.get("kind"))) {
-                docs.add((Map<String, Object>) map);
-            }
-        }
-        List<String> exprs = alertExpressions(docs);
+        List<String> exprs = alertExpressions(prometheusRuleFile());
         if (exprs.isEmpty()) {
             throw new AssertionError("no alert expressions in " + PROMETHEUS_RULE_FILE);
         }
         Set<String> used = new TreeSet<>();
         exprs.forEach(e -> used.addAll(metricNames(e)));
         return used;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> prometheusRuleFile() {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(read(PROMETHEUS_RULE_FILE))) {
+            if (doc instanceof Map<?, ?> map && "PrometheusRule".equals(map.get("kind"))) {
+                docs.add((Map<String, Object>) map);
+            }
+        }
+        return docs;
     }
 
     private static void collectStrings(JsonValue node, String key, List<String> out) {

@@ -69,6 +69,9 @@ class ChangedWhileStreamingIT {
 
     /** Starts the service on a fresh root with these settings besides FOLDER_PATH. */
     static void startWith(Map<String, String> settings) throws Exception {
+        // JUnit runs this class's start() in a subclass too, before the subclass's own: stop that service first
+        // (left running, it outlived the build).
+        stop();
         root = Files.createDirectories(work.resolve("root"));
         Map<String, String> env = new java.util.HashMap<>(settings);
         env.put("FOLDER_PATH", root.toString());
@@ -79,6 +82,7 @@ class ChangedWhileStreamingIT {
     static void stop() throws IOException {
         if (service != null) {
             service.close();
+            service = null;
         }
     }
 
