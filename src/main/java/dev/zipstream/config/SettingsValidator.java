@@ -19,7 +19,8 @@ public final class SettingsValidator {
                 return Optional.of("STORAGE=s3 needs S3_BUCKET");
             }
             if (settings.s3Endpoint().isPresent() && !settings.s3Endpoint().get().matches("https?://.+")) {
-                return Optional.of("S3_ENDPOINT must be an http:// or https:// URL, got " + settings.s3Endpoint().get());
+                return Optional.of("S3_ENDPOINT must be an http:// or https:// URL, got "
+                        + settings.s3Endpoint().get());
             }
             if (settings.s3Prefix().isPresent() && settings.s3Prefix().get().startsWith("/")) {
                 return Optional.of("S3_PREFIX must not start with '/' (S3 keys have no leading slash), got "

@@ -7,8 +7,8 @@ import dev.zipstream.storage.StoredObject;
 
 /**
  * Remembers the CRC-32 of stored objects by their version ({@link StoredObject}: a file's path and stamp, an S3
- * object's key, size and ETag), so that a changed file or object never matches an old entry. Least recently used entries go first once either bound is reached: a number of
- * entries, and an estimate of the bytes they hold.
+ * object's key, size and ETag), so that a changed file or object never matches an old entry. Least recently used
+ * entries go first once either bound is reached: a number of entries, and an estimate of the bytes they hold.
  */
 public final class CrcCache {
 

@@ -1,5 +1,6 @@
 package dev.zipstream.storage.s3;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +73,7 @@ public final class S3Storage implements Storage {
         String folder = prefix + hash + "/";
         PrefixTree tree = new PrefixTree();
         boolean found = false;
-        java.time.Instant folderModified = null;
+        Instant folderModified = null;
         try {
             // URL-encoded keys: a key may hold characters XML 1.0 cannot (control characters); the SDK decodes them.
             ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(folder)
