@@ -36,12 +36,13 @@ fi
 
 WORK=$(mktemp -d /tmp/indexscan-bench.XXXXXX)
 PID=
-trap '[ -z "$PID" ] || { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }; rm -rf "$WORK"' EXIT
+trap '[ -z "$PID" ] || { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; }; rm -rf "$WORK"' EXIT
 rate=()
 [ -z "${RATE:-}" ] || rate=(--index_max_bytes_per_second "$RATE")
 
 BYTES=$(find "$ROOT" -type f ! -name '.*' -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s}')
 FILES=$(find "$ROOT" -type f ! -name '.*' -size +0 | wc -l)
+: >"$WORK/service.log"
 started=$(date +%s.%N)
 # shellcheck disable=SC2086 # JVM_OPTS holds several options
 java $JVM_OPTS -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -jar "$JAR" --folder_path "$ROOT" \

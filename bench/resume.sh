@@ -5,7 +5,9 @@
 #   restart     a new process on the same CRC index directory (the first one stopped)
 #   replica     a second process sharing the index directory while the first one runs
 #   index off   a new process with CRC_INDEX_DIR empty (a cold start without the index)
-# plus the full download with cold and warm CRCs. Prints the median of ROUNDS runs of each.
+# plus the full download with cold and warm CRCs. A new process answers its first request slower (classes load,
+# nothing is compiled yet), so each new process first downloads a small other folder (names/, or seedlike/), and
+# the restart case is also timed as the very first request of a new process. Prints the median of ROUNDS runs.
 #
 #   bench/resume.sh [--no-build]
 #
@@ -21,7 +23,7 @@ BUILD=1
 for arg in "$@"; do
     case $arg in
         --no-build) BUILD=0 ;;
-        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "resume.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -130,6 +132,15 @@ await_index() { # await_index DIR
     exit 1
 }
 
+# A first request of another folder, so that a new process's class loading is not timed as the resume.
+WARMUP=
+for candidate in names seedlike; do
+    [ -d "$ROOT/$candidate" ] && { WARMUP=$candidate; break; }
+done
+warm_up() { # warm_up PORT
+    [ -z "$WARMUP" ] || curl -sf -o /dev/null "http://127.0.0.1:$1/archive/$WARMUP/"
+}
+
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 cat "$ROOT"/big/part*.jpg >/dev/null # page cache warm for every run
@@ -139,7 +150,7 @@ stop main
 TAIL=$((LENGTH / 100))
 FROM=$((LENGTH - TAIL))
 
-CASES="warm restart replica off"
+CASES="warm restart restart_first replica off"
 for c in cold_full warm_full $CASES; do : >"$WORK/$c.time"; : >"$WORK/$c.crc"; done
 for round in $(seq 1 "$ROUNDS"); do
     INDEX=$WORK/index-$round
@@ -149,9 +160,14 @@ for round in $(seq 1 "$ROUNDS"); do
     resume warm "$PORT"
     await_index "$INDEX"
     start replica "$REPLICA_PORT" --crc_index_dir "$INDEX"
+    warm_up "$REPLICA_PORT"
     resume replica "$REPLICA_PORT"
     stop_all
     start main "$PORT" --crc_index_dir "$INDEX"
+    resume restart_first "$PORT"
+    stop main
+    start main "$PORT" --crc_index_dir "$INDEX"
+    warm_up "$PORT"
     resume restart "$PORT"
     if [ "$round" = 1 ]; then
         # The resumed bytes are the tail of the whole archive.
@@ -161,6 +177,7 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
     stop main
     start main "$PORT" --crc_index_dir ""
+    warm_up "$PORT"
     resume off "$PORT"
     stop main
 done
@@ -174,6 +191,7 @@ label() {
     case $1 in
         warm) echo "same process, warm" ;;
         restart) echo "after a restart (same index directory)" ;;
+        restart_first) echo "the same, as the new JVM's first request" ;;
         replica) echo "second process sharing the index" ;;
         off) echo "index off (CRC_INDEX_DIR empty), fresh process" ;;
     esac

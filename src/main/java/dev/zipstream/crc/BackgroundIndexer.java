@@ -7,8 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ public final class BackgroundIndexer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BackgroundIndexer.class);
     /** Leftovers of a writer or lease breaker that died: swept once this old. */
     private static final Duration LEFTOVER_AGE = Duration.ofHours(1);
+    private static final Duration GONE_FOLDER_AGE = Duration.ofDays(1);
 
     private final ArchiveFolders folders;
     private final CrcService crcs;
@@ -95,7 +98,8 @@ public final class BackgroundIndexer implements AutoCloseable {
         long pending = 0;
         long bytesBefore = crcs.bytesRead(CrcService.Reason.BACKGROUND);
         ReadPacer pacer = new ReadPacer(bytesPerSecond);
-        for (String hash : folders.hashes()) {
+        List<String> hashes = folders.hashes();
+        for (String hash : hashes) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
@@ -104,7 +108,7 @@ public final class BackgroundIndexer implements AutoCloseable {
                 pending += indexFolder(hash, folder.get(), pacer);
             }
         }
-        sweepLeftovers();
+        sweepLeftovers(hashes);
         pendingFiles.set(pending);
         scans.incrementAndGet();
         LOG.infof("Background CRC scan done in %.1f s: %d bytes read, %d files still without a CRC-32",
@@ -207,16 +211,26 @@ public final class BackgroundIndexer implements AutoCloseable {
         return Duration.ofMinutes(5).plusSeconds(2 * bytes / Math.max(1, bytesPerSecond));
     }
 
-    /** Temporary files and broken leases left by a process that died between two steps. */
-    private void sweepLeftovers() {
+    /**
+     * Temporary files and broken leases left by a process that died between two steps, and the index files of
+     * folders that are gone from the root (for a day: a folder moved away and back keeps its CRCs).
+     */
+    private void sweepLeftovers(List<String> hashes) {
         CrcIndex index = crcs.index();
         if (index == null) {
             return;
         }
-        Instant cutoff = clock.instant().minus(LEFTOVER_AGE);
-        try (var children = Files.newDirectoryStream(index.store().directory(), "*.{tmp,broken}")) {
+        Instant leftoverCutoff = clock.instant().minus(LEFTOVER_AGE);
+        Instant goneCutoff = clock.instant().minus(GONE_FOLDER_AGE);
+        Set<String> current = new HashSet<>(hashes);
+        try (var children = Files.newDirectoryStream(index.store().directory())) {
             for (Path child : children) {
-                if (Files.getLastModifiedTime(child).toInstant().isBefore(cutoff)) {
+                String name = child.getFileName().toString();
+                boolean leftover = name.endsWith(".tmp") || name.endsWith(".broken");
+                boolean gone = name.matches("[A-Za-z0-9_-]+\\.crcs")
+                        && !current.contains(name.substring(0, name.length() - ".crcs".length()));
+                if ((leftover || gone) && Files.getLastModifiedTime(child).toInstant()
+                        .isBefore(leftover ? leftoverCutoff : goneCutoff)) {
                     Files.deleteIfExists(child);
                 }
             }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -96,7 +97,11 @@ public final class CrcIndex implements AutoCloseable {
             return next;
         });
         if (flushScheduled.compareAndSet(false, true)) {
-            writer.schedule(this::flushQuietly, WRITE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                writer.schedule(this::flushQuietly, WRITE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                // Learned after the final flush: computed again after the restart, never a wrong CRC.
+            }
         }
     }
 
@@ -122,12 +127,11 @@ public final class CrcIndex implements AutoCloseable {
 
     private void write(String folder, Pending work) {
         Map<String, String> stamps = work.stampsByName.get();
+        // No lock: the map's remove() handed this Pending over, and nothing adds to it after that.
         Map<String, Integer> learned = new HashMap<>();
-        synchronized (work) {
-            for (IndexEntry entry : work.learned) {
-                if (entry.stamp().equals(stamps.get(entry.name()))) {
-                    learned.put(entry.name(), entry.crc32());
-                }
+        for (IndexEntry entry : work.learned) {
+            if (entry.stamp().equals(stamps.get(entry.name()))) {
+                learned.put(entry.name(), entry.crc32());
             }
         }
         FolderIndex onDisk = current(folder);
