@@ -42,8 +42,15 @@ public final class CrcIndex implements AutoCloseable {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
-    private record Loaded(String version, FolderIndex index) {
+    /** An index as read, the file version it was read from, and when that version was last checked. */
+    private record Loaded(String version, FolderIndex index, long checkedNanos) {
     }
+
+    /**
+     * How long a folder's file is taken as unchanged without looking again: a cold download of 65,536 files asks
+     * 65,536 times, and on NFS every look is a round trip. Another replica's new CRCs are seen this much later.
+     */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /** What a folder's next rewrite must hold: its entries now, and the CRCs learned since the last write. */
     private static final class Pending {
@@ -69,18 +76,27 @@ public final class CrcIndex implements AutoCloseable {
         return current(folder).crcOf(name, stamp);
     }
 
-    /** The folder's index as on disk now (re-read only when the file changed since it was last read). */
+    /** The folder's index as on disk (looked at again at most every 500 ms, and re-read only if changed). */
     public FolderIndex current(String folder) {
-        String version = versionOf(folder);
-        if (version == null) {
-            return FolderIndex.empty(folder);
-        }
+        return current(folder, false);
+    }
+
+    private FolderIndex current(String folder, boolean fresh) {
+        long checked = System.nanoTime();
         Loaded known = loaded.getIfPresent(folder);
-        if (known != null && known.version().equals(version)) {
+        if (!fresh && known != null && checked - known.checkedNanos() < RECHECK_NANOS) {
             return known.index();
         }
-        FolderIndex index = store.read(folder).orElseGet(() -> FolderIndex.empty(folder));
-        loaded.put(folder, new Loaded(version, index));
+        String version = versionOf(folder);
+        FolderIndex index;
+        if (version == null) {
+            index = FolderIndex.empty(folder);
+        } else if (known != null && version.equals(known.version())) {
+            index = known.index();
+        } else {
+            index = store.read(folder).orElseGet(() -> FolderIndex.empty(folder));
+        }
+        loaded.put(folder, new Loaded(version == null ? "none" : version, index, checked));
         return index;
     }
 
@@ -134,7 +150,8 @@ public final class CrcIndex implements AutoCloseable {
                 learned.put(entry.name(), entry.crc32());
             }
         }
-        FolderIndex onDisk = current(folder);
+        // As on disk this very moment, so that what another replica wrote meanwhile is kept.
+        FolderIndex onDisk = current(folder, true);
         List<IndexEntry> merged = new ArrayList<>(stamps.size());
         stamps.forEach((name, stamp) -> {
             Integer crc = learned.containsKey(name) ? learned.get(name) : onDisk.crcOf(name, stamp);
@@ -143,8 +160,8 @@ public final class CrcIndex implements AutoCloseable {
             }
         });
         FolderIndex next = FolderIndex.of(folder, merged);
-        if (!next.entries().equals(onDisk.entries())) {
-            store.write(next);
+        if (!next.entries().equals(onDisk.entries()) && store.write(next)) {
+            loaded.invalidate(folder);
         }
     }
 
