@@ -69,6 +69,9 @@ class ChangedWhileStreamingIT {
 
     /** Starts the service on a fresh root with these settings besides FOLDER_PATH. */
     static void startWith(Map<String, String> settings) throws Exception {
+        // JUnit runs this class's @BeforeAll for the subclass too, before the subclass's own: without this the
+        // first service would outlive the run (found as a quarkus-run.jar left running after ./mvnw verify).
+        stop();
         root = Files.createDirectories(work.resolve("root"));
         Map<String, String> env = new java.util.HashMap<>(settings);
         env.put("FOLDER_PATH", root.toString());
