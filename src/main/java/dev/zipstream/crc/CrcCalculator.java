@@ -29,8 +29,15 @@ public final class CrcCalculator {
      * (different stamp before or after reading, or shorter).
      */
     public static int crc32(RootedFiles files, Path file, FileStamp expected) throws IOException {
+        return crc32(files, file, expected, ReadPacer.UNLIMITED);
+    }
+
+    /** The same, reading no faster than the pacer allows. */
+    public static int crc32(RootedFiles files, Path file, FileStamp expected, ReadPacer pacer) throws IOException {
         CRC32 crc = new CRC32();
-        ByteBuffer buffer = BUFFERS.take();
+        // A paced reader sleeps with its buffer: it brings its own, so requests never wait for the shared ones.
+        boolean pooled = pacer.buffer() == null;
+        ByteBuffer buffer = pooled ? BUFFERS.take() : pacer.buffer().clear();
         try (FileChannel channel = files.openFile(file)) {
             requireUnchanged(file, expected);
             long remaining = expected.size();
@@ -46,13 +53,16 @@ public final class CrcCalculator {
                 }
                 buffer.flip();
                 crc.update(buffer);
+                pacer.read(read);
                 position += read;
                 remaining -= read;
             }
         } catch (NoSuchFileException e) {
             throw new FileChangedException(file, "disappeared");
         } finally {
-            BUFFERS.give(buffer);
+            if (pooled) {
+                BUFFERS.give(buffer);
+            }
         }
         requireUnchanged(file, expected);
         return (int) crc.getValue();

@@ -11,29 +11,43 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.zipstream.crc.index.CrcIndex;
+import dev.zipstream.crc.index.IndexEntry;
 import dev.zipstream.plan.ArchiveEntry;
-import dev.zipstream.plan.FileStamp;
+import dev.zipstream.plan.ArchivePlan;
 import dev.zipstream.plan.RootedFiles;
 
 /**
- * Where archive writers get each entry's CRC-32: from the cache when this version of the file was seen before,
- * otherwise computed now. Two downloads that need the same CRC at once share one computation, and a writer can
- * ask for the next file's CRC ahead of time so it is ready when that file's header is due.
+ * Where archive writers get each entry's CRC-32: from memory when this version of the file was seen before, else
+ * from the durable index (when there is one), else computed now and kept in both. Two downloads that need the same
+ * CRC at once share one computation, and a writer can ask for the next file's CRC ahead of time so it is ready
+ * when that file's header is due.
+ *
+ * <p>The background scan computes CRCs here too, at its own pace. It never joins a request's computation nor
+ * makes a request wait for one of its own: a request that needs a file the scan is reading reads it itself.
  */
 public final class CrcService {
 
     private static final Logger LOG = Logger.getLogger(CrcService.class);
 
-    private record Key(Path path, FileStamp stamp) {
+    /** Why file bytes were read for a CRC-32: the {@code reason} tag of {@code archive_crc_bytes_read_total}. */
+    public enum Reason {
+        REQUEST, BACKGROUND
     }
 
-    private final CrcCache cache;
+    private final CrcMemory memory;
+    private final CrcIndex index;
     private final Executor prefetchExecutor;
-    private final Map<Key, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
-    private final AtomicLong bytesHashed = new AtomicLong();
+    private final Map<CrcKey, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong requestBytes = new AtomicLong();
+    private final AtomicLong backgroundBytes = new AtomicLong();
 
-    public CrcService(CrcCache cache, Executor prefetchExecutor) {
-        this.cache = cache;
+    /**
+     * @param index the durable index, or null when {@code CRC_INDEX_DIR} is empty
+     */
+    public CrcService(CrcMemory memory, CrcIndex index, Executor prefetchExecutor) {
+        this.memory = memory;
+        this.index = index;
         this.prefetchExecutor = prefetchExecutor;
     }
 
@@ -41,24 +55,22 @@ public final class CrcService {
      * The entry's CRC-32, blocking while it is computed (reading through {@code files}); fails if the file no
      * longer matches the plan.
      */
-    public int crcOf(ArchiveEntry entry, RootedFiles files) throws IOException {
+    public int crcOf(ArchivePlan plan, ArchiveEntry entry, RootedFiles files) throws IOException {
         if (entry.isDirectory() || entry.size() == 0) {
             return 0;
         }
-        Integer cached = cache.get(entry.source(), entry.stamp());
-        if (cached != null) {
-            return cached;
+        CrcKey key = keyOf(plan, entry);
+        Integer known = known(key);
+        if (known != null) {
+            return known;
         }
-        Key key = new Key(entry.source(), entry.stamp());
         CompletableFuture<Integer> mine = new CompletableFuture<>();
         CompletableFuture<Integer> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
             return await(running);
         }
         try {
-            int crc = CrcCalculator.crc32(files, entry.source(), entry.stamp());
-            bytesHashed.addAndGet(entry.size());
-            cache.put(entry.source(), entry.stamp(), crc);
+            int crc = compute(plan, entry, key, files, ReadPacer.UNLIMITED, Reason.REQUEST);
             mine.complete(crc);
             return crc;
         } catch (Throwable e) {
@@ -70,19 +82,41 @@ public final class CrcService {
         }
     }
 
+    /** Whether this version of the entry's CRC-32 is known without reading the file (memory or index). */
+    public boolean isKnown(ArchivePlan plan, ArchiveEntry entry) {
+        return entry.isDirectory() || entry.size() == 0 || known(keyOf(plan, entry)) != null;
+    }
+
+    /**
+     * For the background scan: computes the entry's CRC-32 at the pacer's rate unless it is known or a request is
+     * computing it already (the request will store it).
+     */
+    public void computeInBackground(ArchivePlan plan, ArchiveEntry entry, RootedFiles files, ReadPacer pacer)
+            throws IOException {
+        if (entry.isDirectory() || entry.size() == 0) {
+            return;
+        }
+        CrcKey key = keyOf(plan, entry);
+        if (known(key) != null || inFlight.containsKey(key)) {
+            return;
+        }
+        compute(plan, entry, key, files, pacer, Reason.BACKGROUND);
+    }
+
     /**
      * Starts computing the entry's CRC-32 in the background unless it is known or already on its way.
-     *
-     * @param root the real root the entry's file lies below
      */
-    public void prefetch(ArchiveEntry entry, Path root) {
-        if (entry.isDirectory() || entry.size() == 0 || cache.get(entry.source(), entry.stamp()) != null
-                || inFlight.containsKey(new Key(entry.source(), entry.stamp()))) {
+    public void prefetch(ArchivePlan plan, ArchiveEntry entry) {
+        if (entry.isDirectory() || entry.size() == 0) {
+            return;
+        }
+        CrcKey key = keyOf(plan, entry);
+        if (memory.get(key) != null || inFlight.containsKey(key)) {
             return;
         }
         prefetchExecutor.execute(() -> {
-            try (RootedFiles files = new RootedFiles(root)) {
-                crcOf(entry, files);
+            try (RootedFiles files = new RootedFiles(plan.root())) {
+                crcOf(plan, entry, files);
             } catch (IOException e) {
                 // The writer that needs this CRC will meet the same problem and report it with its archive.
                 LOG.debugf("Prefetching the CRC-32 of %s failed: %s", entry.source(), e.getMessage());
@@ -90,9 +124,41 @@ public final class CrcService {
         });
     }
 
-    /** Every byte read to compute a CRC-32 since start: what a cold cache costs. */
-    public long bytesHashed() {
-        return bytesHashed.get();
+    /** File bytes read to compute CRC-32s since start, for this reason: what a cold cache costs. */
+    public long bytesRead(Reason reason) {
+        return (reason == Reason.REQUEST ? requestBytes : backgroundBytes).get();
+    }
+
+    /** The durable index, or null when it is off. */
+    public CrcIndex index() {
+        return index;
+    }
+
+    private Integer known(CrcKey key) {
+        Integer crc = memory.get(key);
+        if (crc == null && index != null) {
+            crc = index.lookup(key.folder(), key.name(), key.stamp());
+            if (crc != null) {
+                memory.put(key, crc);
+            }
+        }
+        return crc;
+    }
+
+    private int compute(ArchivePlan plan, ArchiveEntry entry, CrcKey key, RootedFiles files, ReadPacer pacer,
+            Reason reason) throws IOException {
+        Path source = entry.source();
+        int crc = CrcCalculator.crc32(files, source, entry.stamp(), pacer);
+        (reason == Reason.REQUEST ? requestBytes : backgroundBytes).addAndGet(entry.size());
+        memory.put(key, crc);
+        if (index != null) {
+            index.learned(key.folder(), plan::indexStamps, new IndexEntry(key.name(), key.stamp(), crc));
+        }
+        return crc;
+    }
+
+    private static CrcKey keyOf(ArchivePlan plan, ArchiveEntry entry) {
+        return new CrcKey(plan.folder(), entry.name(), entry.stamp().indexStamp());
     }
 
     private static int await(CompletableFuture<Integer> running) throws IOException {

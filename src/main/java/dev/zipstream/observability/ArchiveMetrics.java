@@ -14,13 +14,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.zipstream.crc.BackgroundIndexer;
 import dev.zipstream.crc.CrcService;
 
 /**
  * The service's own meters, as Prometheus sees them: {@code archives_started_total},
  * {@code archives_completed_total}, {@code archives_cancelled_total}, {@code archives_failed_total},
  * {@code archives_not_found_total}, {@code archives_rejected_total}, {@code archive_bytes_sent_total},
- * {@code archive_crc_bytes_read_total}, the gauge {@code archives_active} and the timer
+ * {@code archive_crc_bytes_read_total} (tagged {@code reason="request"} or {@code "background"}),
+ * {@code archive_index_errors_total}, the gauges {@code archives_active} and {@code archive_index_pending_files},
+ * and the timer
  * {@code archive_download_seconds}. No meter is tagged by folder or file: links are secrets and unbounded.
  */
 @Startup
@@ -38,7 +41,7 @@ public class ArchiveMetrics {
     private final Timer download;
     private final AtomicInteger active = new AtomicInteger();
 
-    public ArchiveMetrics(MeterRegistry registry, CrcService crcs) {
+    public ArchiveMetrics(MeterRegistry registry, CrcService crcs, BackgroundIndexer indexer) {
         startedSendfile = started(registry, Transfer.SENDFILE);
         startedCopy = started(registry, Transfer.COPY);
         completed = Counter.builder("archives.completed").description("Archive downloads sent in full")
@@ -62,8 +65,21 @@ public class ArchiveMetrics {
                 .register(registry);
         Gauge.builder("archives.active", active, AtomicInteger::get).description("Archive downloads in progress")
                 .register(registry);
-        FunctionCounter.builder("archive.crc.bytes.read", crcs, CrcService::bytesHashed)
-                .description("File bytes read to compute CRC-32s (what a cold CRC cache costs)")
+        for (CrcService.Reason reason : CrcService.Reason.values()) {
+            FunctionCounter.builder("archive.crc.bytes.read", crcs, service -> service.bytesRead(reason))
+                    .description("File bytes read to compute CRC-32s, for a request (what a cold cache costs) "
+                            + "or by the background scan")
+                    .tag("reason", reason.name().toLowerCase()).register(registry);
+        }
+        // NaN until the first scan has finished (and while scanning is off): unknown is not zero.
+        Gauge.builder("archive.index.pending.files", indexer,
+                scan -> scan.pendingFiles() < 0 ? Double.NaN : scan.pendingFiles())
+                .description("Files under the root whose CRC-32 was not known at the end of the last background scan")
+                .register(registry);
+        FunctionCounter.builder("archive.index.errors", crcs,
+                service -> indexer.errors() + (service.index() == null ? 0 : service.index().store().errors()))
+                .description("CRC index files that could not be used, failed index writes and background scan "
+                        + "read errors")
                 .register(registry);
     }
 

@@ -1,8 +1,12 @@
 package dev.zipstream.plan;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -52,6 +56,24 @@ public final class ArchiveFolders {
         } catch (IOException missing) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The names of the root's entries that could be served (valid hashes), sorted; whether each is a folder
+     * inside the root is for {@link #locate} to say. For the background scan.
+     */
+    public List<String> hashes() throws IOException {
+        List<String> hashes = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (isValidHash(name)) {
+                    hashes.add(name);
+                }
+            }
+        }
+        Collections.sort(hashes);
+        return hashes;
     }
 
     /** Plans the archive of a located folder. Blocking: call it from a worker thread. */

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.zipstream.zip.ZipEntrySpec;
 import dev.zipstream.zip.ZipLayout;
@@ -29,16 +31,19 @@ public final class ArchivePlan {
     public static final int FORMAT_VERSION = 1;
 
     private final Path root;
+    private final String folder;
     private final List<ArchiveEntry> entries;
     private final long centralDirectoryOffset;
     private final long centralDirectoryLength;
     private final long length;
     private final Instant lastModified;
     private final String etag;
+    private volatile Map<String, String> indexStamps;
 
-    private ArchivePlan(Path root, List<ArchiveEntry> entries, long centralDirectoryOffset,
+    private ArchivePlan(Path root, String folder, List<ArchiveEntry> entries, long centralDirectoryOffset,
             long centralDirectoryLength, Instant lastModified, String etag) {
         this.root = root;
+        this.folder = folder;
         this.entries = entries;
         this.centralDirectoryOffset = centralDirectoryOffset;
         this.centralDirectoryLength = centralDirectoryLength;
@@ -56,9 +61,10 @@ public final class ArchivePlan {
      * Assigns every entry its offset, in the given order, and computes the archive's length and validators.
      *
      * @param root the real path of the served root, below which every source lies
+     * @param folder the archived folder's real path relative to the root (its name in the CRC index)
      * @param folderModified when the archived folder itself last changed (a file removed or renamed), or null
      */
-    public static ArchivePlan layOut(Path root, List<Source> sources, Instant folderModified) {
+    public static ArchivePlan layOut(Path root, String folder, List<Source> sources, Instant folderModified) {
         List<ArchiveEntry> entries = new ArrayList<>(sources.size());
         MessageDigest digest = sha256();
         digest.update(ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
@@ -79,7 +85,7 @@ public final class ArchivePlan {
                 + '"';
         // Never in the future (a camera clock set ahead): RFC 9110 forbids a Last-Modified later than Date.
         Instant lastModified = Instant.ofEpochSecond(Math.min(newestSecond, Instant.now().getEpochSecond()));
-        return new ArchivePlan(root, Collections.unmodifiableList(entries), offset, centralDirectoryLength,
+        return new ArchivePlan(root, folder, Collections.unmodifiableList(entries), offset, centralDirectoryLength,
                 lastModified, etag);
     }
 
@@ -105,6 +111,27 @@ public final class ArchivePlan {
     /** The real path of the served root: files are opened below it without following links. */
     public Path root() {
         return root;
+    }
+
+    /** The archived folder's real path relative to the root: what names its CRCs in the index. */
+    public String folder() {
+        return folder;
+    }
+
+    /** Every file entry's name and {@link FileStamp#indexStamp()}: what the folder's index may hold now. */
+    public Map<String, String> indexStamps() {
+        Map<String, String> stamps = indexStamps;
+        if (stamps == null) {
+            Map<String, String> made = new LinkedHashMap<>();
+            for (ArchiveEntry entry : entries) {
+                if (!entry.isDirectory() && entry.size() > 0) {
+                    made.put(entry.name(), entry.stamp().indexStamp());
+                }
+            }
+            stamps = Collections.unmodifiableMap(made);
+            indexStamps = stamps;
+        }
+        return stamps;
     }
 
     public List<ArchiveEntry> entries() {

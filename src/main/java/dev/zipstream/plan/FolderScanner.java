@@ -59,7 +59,8 @@ public final class FolderScanner {
         try (RootedFiles rooted = new RootedFiles(realRoot)) {
             walk(rooted, realFolder, "", sources, openDirectories);
             Instant folderModified = FileFacts.read(realFolder, LinkOption.NOFOLLOW_LINKS).stamp().modifiedInstant();
-            return ArchivePlan.layOut(realRoot, sources, folderModified);
+            return ArchivePlan.layOut(realRoot, realRoot.relativize(realFolder).toString(), sources,
+                    folderModified);
         } catch (IOException e) {
             throw new ArchiveFolderException.Unreadable(folder, e);
         }

@@ -97,7 +97,7 @@ public final class ArchiveCursor implements AutoCloseable {
             }
             if (!next.isDirectory() && next.size() > 0) {
                 if (next.size() >= PREFETCH_THRESHOLD) {
-                    crcs.prefetch(next, plan.root());
+                    crcs.prefetch(plan, next);
                 }
                 return;
             }
@@ -124,7 +124,7 @@ public final class ArchiveCursor implements AutoCloseable {
 
     private int crcOf(int index) throws IOException {
         if (!known.get(index)) {
-            knownCrcs[index] = crcs.crcOf(plan.entries().get(index), files);
+            knownCrcs[index] = crcs.crcOf(plan, plan.entries().get(index), files);
             known.set(index);
         }
         return knownCrcs[index];

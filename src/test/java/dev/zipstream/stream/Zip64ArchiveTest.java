@@ -113,7 +113,7 @@ class Zip64ArchiveTest {
         for (int i = 0; i < count; i++) {
             sources.add(source("f" + i, size));
         }
-        return ArchivePlan.layOut(Path.of("/none"), sources, null);
+        return ArchivePlan.layOut(Path.of("/none"), "none", sources, null);
     }
 
     private static ArchivePlan planOfSizes(long... sizes) {
@@ -122,7 +122,7 @@ class Zip64ArchiveTest {
         for (long size : sizes) {
             sources.add(source(String.valueOf(name++), size));
         }
-        return ArchivePlan.layOut(Path.of("/none"), sources, null);
+        return ArchivePlan.layOut(Path.of("/none"), "none", sources, null);
     }
 
     private static ArchivePlan.Source source(String name, long size) {
