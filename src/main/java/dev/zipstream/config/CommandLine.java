@@ -45,7 +45,15 @@ public final class CommandLine {
             new Option("s3_region", "s3.region", Defaults.S3_REGION, false,
                     "the bucket's region (the AWS SDK's default chain when empty)"),
             new Option("s3_path_style", "s3.path.style", Defaults.S3_PATH_STYLE, false,
-                    "bucket in the path, not the host name (most self-hosted servers)"));
+                    "bucket in the path, not the host name (most self-hosted servers)"),
+            new Option("crc_index_dir", "crc.index.dir", Defaults.CRC_INDEX_DIR, false,
+                    "directory where learned CRC-32s are kept and shared (empty = no index)"),
+            new Option("index_scan_interval", "index.scan.interval", Defaults.INDEX_SCAN_INTERVAL, false,
+                    "how often to index new files in the background (a duration such as 10m, or off)"),
+            new Option("index_max_bytes_per_second", "index.max.bytes.per.second",
+                    Defaults.INDEX_MAX_BYTES_PER_SECOND, false, "read rate of the background indexing"),
+            new Option("index_scan_min_age", "index.scan.min.age", Defaults.INDEX_SCAN_MIN_AGE, false,
+                    "skip folders changed more recently than this (uploads in progress)"));
 
     /** A flag that does not exist, or lacks its value. */
     public static final class UsageException extends Exception {

@@ -19,6 +19,13 @@ public final class Defaults {
     public static final String S3_ENDPOINT = "";
     public static final String S3_REGION = "";
     public static final String S3_PATH_STYLE = "false";
+    /** Relative to the working directory, so that a restart with the README's commands keeps what was learned. */
+    public static final String CRC_INDEX_DIR = "crc-index";
+    public static final String INDEX_SCAN_INTERVAL = "10m";
+    /** 32 MiB/s: a fraction of one disk's sequential rate, so downloads keep the rest. */
+    public static final String INDEX_MAX_BYTES_PER_SECOND = "33554432";
+    /** An upload by FTP or a CMS is still arriving while its folder keeps changing. */
+    public static final String INDEX_SCAN_MIN_AGE = "1m";
 
     private Defaults() {
     }

@@ -2,17 +2,24 @@ package dev.zipstream.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.arc.DefaultBean;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
-import dev.zipstream.crc.CrcCache;
+import dev.zipstream.crc.BackgroundIndexer;
+import dev.zipstream.crc.CrcMemory;
 import dev.zipstream.crc.CrcService;
+import dev.zipstream.crc.index.CrcIndex;
+import dev.zipstream.crc.index.IndexStore;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.storage.Storage;
 import dev.zipstream.storage.fs.FileSystemStorage;
@@ -23,6 +30,8 @@ import dev.zipstream.stream.ArchiveStreamer;
 
 /** Builds the service's plain-Java parts from the settings; the format and streaming layers know no CDI. */
 public class ServiceBeans {
+
+    private static final Logger LOG = Logger.getLogger(ServiceBeans.class);
 
     /** Threads that send S3 requests and read small objects ahead, shared by every download. */
     static final int S3_FETCH_THREADS = 64;
@@ -63,8 +72,45 @@ public class ServiceBeans {
     @Produces
     @Singleton
     CrcService crcService(ServiceSettings settings) {
-        return new CrcService(new CrcCache(settings.crcCacheEntries(), settings.crcCacheMaxBytes()),
+        CrcIndex index = settings.crcIndexDir().filter(dir -> !dir.isBlank())
+                .map(dir -> new CrcIndex(new IndexStore(Path.of(dir)))).orElse(null);
+        if (index == null) {
+            LOG.info("The CRC index is off (CRC_INDEX_DIR is empty): CRC-32s are kept in memory only");
+        } else {
+            LOG.infof("CRC-32s learned are kept in %s", index.store().directory());
+        }
+        return new CrcService(new CrcMemory(settings.crcCacheEntries(), settings.crcCacheMaxBytes()), index,
                 Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** What was learned in the last second reaches the index before the process ends. */
+    void closeCrcService(@Disposes CrcService crcs) {
+        if (crcs.index() != null) {
+            crcs.index().close();
+        }
+    }
+
+    /** Started here, at startup, on a thread of its own: readiness never waits for it. */
+    @Produces
+    @Singleton
+    @Startup
+    BackgroundIndexer backgroundIndexer(ServiceSettings settings, ArchiveFolders folders, CrcService crcs) {
+        BackgroundIndexer indexer = new BackgroundIndexer(folders, crcs, settings.indexMaxBytesPerSecond(),
+                settings.indexScanMinAge(), Clock.systemUTC());
+        Duration interval = IndexScanInterval.parse(settings.indexScanInterval()).orElse(Duration.ZERO);
+        if (interval.isZero()) {
+            LOG.info("Background CRC indexing is off (INDEX_SCAN_INTERVAL=off)");
+        } else if (settings.storage() != ServiceSettings.StorageKind.FILESYSTEM) {
+            // Objects are read once on their first download (or never, with a stored CRC32); nothing to walk.
+            LOG.info("Background CRC indexing is off: it walks folders on a volume, and STORAGE=s3");
+        } else {
+            indexer.start(interval);
+        }
+        return indexer;
+    }
+
+    void closeBackgroundIndexer(@Disposes BackgroundIndexer indexer) {
+        indexer.close();
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package dev.zipstream.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -98,4 +99,34 @@ public interface ServiceSettings {
     @WithName("s3.path.style")
     @WithDefault(Defaults.S3_PATH_STYLE)
     boolean s3PathStyle();
+
+    /**
+     * {@code CRC_INDEX_DIR}: a directory the service may write to, where the CRC-32s it learns are kept for
+     * restarts and shared with replicas that mount the same directory. Created on demand; an empty value turns the
+     * index off. Default {@code crc-index} (in the working directory).
+     */
+    @WithName("crc.index.dir")
+    @WithDefault(Defaults.CRC_INDEX_DIR)
+    Optional<String> crcIndexDir();
+
+    /**
+     * {@code INDEX_SCAN_INTERVAL}: how often the background scan looks for files whose CRC-32 is not yet known
+     * (also once at start): a duration such as {@code 10m}, {@code 1h}, {@code 30s}, or {@code off}. Default 10m.
+     */
+    @WithName("index.scan.interval")
+    @WithDefault(Defaults.INDEX_SCAN_INTERVAL)
+    String indexScanInterval();
+
+    /** {@code INDEX_MAX_BYTES_PER_SECOND}: the background scan's read rate. Default 33554432 (32 MiB/s). */
+    @WithName("index.max.bytes.per.second")
+    @WithDefault(Defaults.INDEX_MAX_BYTES_PER_SECOND)
+    long indexMaxBytesPerSecond();
+
+    /**
+     * {@code INDEX_SCAN_MIN_AGE}: the background scan skips a folder in which something changed more recently
+     * than this (an upload still arriving) until its next run. Default 1m.
+     */
+    @WithName("index.scan.min.age")
+    @WithDefault(Defaults.INDEX_SCAN_MIN_AGE)
+    Duration indexScanMinAge();
 }

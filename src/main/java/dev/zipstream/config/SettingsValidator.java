@@ -41,6 +41,17 @@ public final class SettingsValidator {
             return Optional.of("MAX_CONCURRENT_DOWNLOADS must be >= 0 (0 = unlimited), got "
                     + settings.maxConcurrentDownloads());
         }
+        if (IndexScanInterval.parse(settings.indexScanInterval()).isEmpty()) {
+            return Optional.of("INDEX_SCAN_INTERVAL must be a positive duration such as 10m, 1h or 30s, or off; got '"
+                    + settings.indexScanInterval() + "'");
+        }
+        if (settings.indexMaxBytesPerSecond() < 4096) {
+            return Optional.of("INDEX_MAX_BYTES_PER_SECOND must be at least 4096, got "
+                    + settings.indexMaxBytesPerSecond());
+        }
+        if (settings.indexScanMinAge().isNegative()) {
+            return Optional.of("INDEX_SCAN_MIN_AGE must not be negative, got " + settings.indexScanMinAge());
+        }
         return Optional.empty();
     }
 }

@@ -12,43 +12,61 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.zipstream.crc.index.CrcIndex;
+import dev.zipstream.crc.index.IndexEntry;
 import dev.zipstream.plan.ArchiveEntry;
+import dev.zipstream.plan.ArchivePlan;
 import dev.zipstream.storage.EntryReader;
-import dev.zipstream.storage.Storage;
-import dev.zipstream.storage.StoredObject;
+import dev.zipstream.storage.ReadPacing;
 
 /**
- * Where archive writers get each entry's CRC-32: from the cache when this version of the entry was seen before,
- * else from the storage when it keeps one (S3's stored checksum), otherwise computed now by reading the entry.
- * Two downloads that need the same CRC at once share one computation, and a writer can ask for the next entry's
- * CRC ahead of time so it is ready when that entry's header is due.
+ * Where archive writers get each entry's CRC-32: from memory when this version of the entry was seen before, else
+ * from the storage when it has one without reading the entry (S3's stored checksum, or a small object's bytes
+ * already fetched ahead), else from the durable index (when there is one), else computed now by reading the entry
+ * once through the storage and kept in both. Two downloads that need the same
+ * CRC at once share one computation, and a writer can ask for the next file's CRC ahead of time so it is ready
+ * when that file's header is due.
+ *
+ * <p>The background scan computes CRCs here too, at its own pace. It never joins a request's computation nor
+ * makes a request wait for one of its own: a request that needs a file the scan is reading reads it itself.
  */
 public final class CrcService {
 
     private static final Logger LOG = Logger.getLogger(CrcService.class);
 
-    private final CrcCache cache;
-    private final Executor prefetchExecutor;
-    private final Map<StoredObject, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
-    private final AtomicLong bytesHashed = new AtomicLong();
+    /** Why file bytes were read for a CRC-32: the {@code reason} tag of {@code archive_crc_bytes_read_total}. */
+    public enum Reason {
+        REQUEST, BACKGROUND
+    }
 
-    public CrcService(CrcCache cache, Executor prefetchExecutor) {
-        this.cache = cache;
+    private final CrcMemory memory;
+    private final CrcIndex index;
+    private final Executor prefetchExecutor;
+    private final Map<CrcKey, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong requestBytes = new AtomicLong();
+    private final AtomicLong backgroundBytes = new AtomicLong();
+
+    /**
+     * @param index the durable index, or null when {@code CRC_INDEX_DIR} is empty
+     */
+    public CrcService(CrcMemory memory, CrcIndex index, Executor prefetchExecutor) {
+        this.memory = memory;
+        this.index = index;
         this.prefetchExecutor = prefetchExecutor;
     }
 
     /**
-     * The entry's CRC-32, blocking while it is looked up or computed (reading through {@code reader}); fails if the
-     * entry no longer matches the plan.
+     * The entry's CRC-32, blocking while it is looked up or computed (reading through {@code reader}); fails if
+     * the entry no longer matches the plan.
      */
-    public int crcOf(ArchiveEntry entry, EntryReader reader) throws IOException {
+    public int crcOf(ArchivePlan plan, ArchiveEntry entry, EntryReader reader) throws IOException {
         if (entry.isDirectory() || entry.size() == 0) {
             return 0;
         }
-        StoredObject key = entry.source();
-        Integer cached = cache.get(key);
-        if (cached != null) {
-            return cached;
+        CrcKey key = keyOf(plan, entry);
+        Integer remembered = memory.get(key);
+        if (remembered != null) {
+            return remembered;
         }
         CompletableFuture<Integer> mine = new CompletableFuture<>();
         CompletableFuture<Integer> running = inFlight.putIfAbsent(key, mine);
@@ -56,15 +74,7 @@ public final class CrcService {
             return await(running);
         }
         try {
-            OptionalInt known = reader.knownCrc32(key);
-            int crc;
-            if (known.isPresent()) {
-                crc = known.getAsInt();
-            } else {
-                crc = reader.crc32(key);
-                bytesHashed.addAndGet(entry.size());
-            }
-            cache.put(key, crc);
+            int crc = lookUpOrCompute(plan, entry, key, reader);
             mine.complete(crc);
             return crc;
         } catch (Throwable e) {
@@ -76,15 +86,41 @@ public final class CrcService {
         }
     }
 
-    /** Starts finding the entry's CRC-32 in the background unless it is known or already on its way. */
-    public void prefetch(ArchiveEntry entry, Storage storage) {
-        if (entry.isDirectory() || entry.size() == 0 || cache.get(entry.source()) != null
-                || inFlight.containsKey(entry.source())) {
+    /** Whether this version of the entry's CRC-32 is known without reading the file (memory or index). */
+    public boolean isKnown(ArchivePlan plan, ArchiveEntry entry) {
+        return entry.isDirectory() || entry.size() == 0 || known(keyOf(plan, entry)) != null;
+    }
+
+    /**
+     * For the background scan: computes the entry's CRC-32 at the pacer's rate unless it is known or a request is
+     * computing it already (the request will store it).
+     */
+    public void computeInBackground(ArchivePlan plan, ArchiveEntry entry, EntryReader reader, ReadPacer pacer)
+            throws IOException {
+        if (entry.isDirectory() || entry.size() == 0) {
+            return;
+        }
+        CrcKey key = keyOf(plan, entry);
+        if (known(key) != null || inFlight.containsKey(key)) {
+            return;
+        }
+        compute(plan, entry, key, reader, pacer, Reason.BACKGROUND);
+    }
+
+    /**
+     * Starts computing the entry's CRC-32 in the background unless it is known or already on its way.
+     */
+    public void prefetch(ArchivePlan plan, ArchiveEntry entry) {
+        if (entry.isDirectory() || entry.size() == 0) {
+            return;
+        }
+        CrcKey key = keyOf(plan, entry);
+        if (memory.get(key) != null || inFlight.containsKey(key)) {
             return;
         }
         prefetchExecutor.execute(() -> {
-            try (EntryReader reader = storage.reader(List.of())) {
-                crcOf(entry, reader);
+            try (EntryReader reader = plan.storage().reader(List.of())) {
+                crcOf(plan, entry, reader);
             } catch (IOException e) {
                 // The writer that needs this CRC will meet the same problem and report it with its archive.
                 LOG.debugf("Prefetching the CRC-32 of %s failed: %s", entry.source().location(), e.getMessage());
@@ -92,9 +128,55 @@ public final class CrcService {
         });
     }
 
-    /** Every byte read to compute a CRC-32 since start: what a cold cache costs. */
-    public long bytesHashed() {
-        return bytesHashed.get();
+    /** File bytes read to compute CRC-32s since start, for this reason: what a cold cache costs. */
+    public long bytesRead(Reason reason) {
+        return (reason == Reason.REQUEST ? requestBytes : backgroundBytes).get();
+    }
+
+    /** The durable index, or null when it is off. */
+    public CrcIndex index() {
+        return index;
+    }
+
+    private Integer known(CrcKey key) {
+        Integer crc = memory.get(key);
+        if (crc == null && index != null) {
+            crc = index.lookup(key.folder(), key.name(), key.stamp());
+            if (crc != null) {
+                memory.put(key, crc);
+            }
+        }
+        return crc;
+    }
+
+    /** What a request does once memory does not know: the storage's own CRC, then the index, then reading. */
+    private int lookUpOrCompute(ArchivePlan plan, ArchiveEntry entry, CrcKey key, EntryReader reader)
+            throws IOException {
+        OptionalInt stored = reader.knownCrc32(entry.source());
+        if (stored.isPresent()) {
+            memory.put(key, stored.getAsInt());
+            return stored.getAsInt();
+        }
+        Integer indexed = known(key);
+        if (indexed != null) {
+            return indexed;
+        }
+        return compute(plan, entry, key, reader, ReadPacer.UNLIMITED, Reason.REQUEST);
+    }
+
+    private int compute(ArchivePlan plan, ArchiveEntry entry, CrcKey key, EntryReader reader, ReadPacing pacer,
+            Reason reason) throws IOException {
+        int crc = reader.crc32(entry.source(), pacer);
+        (reason == Reason.REQUEST ? requestBytes : backgroundBytes).addAndGet(entry.size());
+        memory.put(key, crc);
+        if (index != null) {
+            index.learned(key.folder(), plan::indexStamps, new IndexEntry(key.name(), key.stamp(), crc));
+        }
+        return crc;
+    }
+
+    private static CrcKey keyOf(ArchivePlan plan, ArchiveEntry entry) {
+        return new CrcKey(plan.folder(), entry.name(), entry.source().indexStamp());
     }
 
     private static int await(CompletableFuture<Integer> running) throws IOException {

@@ -1,5 +1,6 @@
 package dev.zipstream.plan;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,26 @@ public final class ArchiveFolders {
         return hash != null && HASH.matcher(hash).matches();
     }
 
+    /**
+     * The names below the root that could be served (valid hashes), sorted; whether each is a folder that may be
+     * served is for {@link #plan} to say. For the background scan, which runs on a volume only.
+     */
+    public List<String> hashes() throws IOException {
+        List<String> hashes = new ArrayList<>();
+        for (String name : storage.folderNames()) {
+            if (isValidHash(name)) {
+                hashes.add(name);
+            }
+        }
+        java.util.Collections.sort(hashes);
+        return hashes;
+    }
+
+    /** Where the archives come from. */
+    public Storage storage() {
+        return storage;
+    }
+
     /** Whether a hash names a folder that may be served (for the index page's sample link). */
     public boolean exists(String hash) {
         return isValidHash(hash) && storage.exists(hash);
@@ -59,7 +80,8 @@ public final class ArchiveFolders {
         for (Listing.Entry entry : listing.get().entries()) {
             sources.add(new ArchivePlan.Source(spec(entry), entry.object()));
         }
-        return Optional.of(ArchivePlan.layOut(storage, sources, listing.get().folderModified()));
+        return Optional.of(ArchivePlan.layOut(storage, listing.get().folderId(), sources,
+                listing.get().folderModified()));
     }
 
     private static ZipEntrySpec spec(Listing.Entry entry) throws ArchiveFolderException {

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.zipstream.storage.Storage;
 import dev.zipstream.storage.StoredObject;
@@ -30,16 +32,19 @@ public final class ArchivePlan {
     public static final int FORMAT_VERSION = 1;
 
     private final Storage storage;
+    private final String folder;
     private final List<ArchiveEntry> entries;
     private final long centralDirectoryOffset;
     private final long centralDirectoryLength;
     private final long length;
     private final Instant lastModified;
     private final String etag;
+    private volatile Map<String, String> indexStamps;
 
-    private ArchivePlan(Storage storage, List<ArchiveEntry> entries, long centralDirectoryOffset,
+    private ArchivePlan(Storage storage, String folder, List<ArchiveEntry> entries, long centralDirectoryOffset,
             long centralDirectoryLength, Instant lastModified, String etag) {
         this.storage = storage;
+        this.folder = folder;
         this.entries = entries;
         this.centralDirectoryOffset = centralDirectoryOffset;
         this.centralDirectoryLength = centralDirectoryLength;
@@ -57,9 +62,10 @@ public final class ArchivePlan {
      * Assigns every entry its offset, in the given order, and computes the archive's length and validators.
      *
      * @param storage where every source is read from
+     * @param folder the folder's id in the CRC index (the storage's {@link dev.zipstream.storage.Listing#folderId()})
      * @param folderModified when the archived folder itself last changed (a file removed or renamed), or null
      */
-    public static ArchivePlan layOut(Storage storage, List<Source> sources, Instant folderModified) {
+    public static ArchivePlan layOut(Storage storage, String folder, List<Source> sources, Instant folderModified) {
         List<ArchiveEntry> entries = new ArrayList<>(sources.size());
         MessageDigest digest = sha256();
         digest.update(ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
@@ -80,7 +86,8 @@ public final class ArchivePlan {
                 + '"';
         // Never in the future (a camera clock set ahead): RFC 9110 forbids a Last-Modified later than Date.
         Instant lastModified = Instant.ofEpochSecond(Math.min(newestSecond, Instant.now().getEpochSecond()));
-        return new ArchivePlan(storage, Collections.unmodifiableList(entries), offset, centralDirectoryLength,
+        return new ArchivePlan(storage, folder, Collections.unmodifiableList(entries), offset,
+                centralDirectoryLength,
                 lastModified, etag);
     }
 
@@ -110,6 +117,27 @@ public final class ArchivePlan {
     /** Where the entries' contents are read from. */
     public Storage storage() {
         return storage;
+    }
+
+    /** The folder's id in the CRC index: its real path below the root on a volume, its prefix's URL in S3. */
+    public String folder() {
+        return folder;
+    }
+
+    /** Every file entry's name and {@link StoredObject#indexStamp()}: what the folder's index may hold now. */
+    public Map<String, String> indexStamps() {
+        Map<String, String> stamps = indexStamps;
+        if (stamps == null) {
+            Map<String, String> made = new LinkedHashMap<>();
+            for (ArchiveEntry entry : entries) {
+                if (!entry.isDirectory() && entry.size() > 0) {
+                    made.put(entry.name(), entry.source().indexStamp());
+                }
+            }
+            stamps = Collections.unmodifiableMap(made);
+            indexStamps = stamps;
+        }
+        return stamps;
     }
 
     public List<ArchiveEntry> entries() {

@@ -31,7 +31,12 @@ public interface EntryReader extends AutoCloseable {
     OptionalInt knownCrc32(StoredObject object) throws IOException;
 
     /** Reads the whole object once and returns its CRC-32, failing if it is not the planned version. */
-    int crc32(StoredObject object) throws IOException;
+    default int crc32(StoredObject object) throws IOException {
+        return crc32(object, ReadPacing.NONE);
+    }
+
+    /** The same, reading no faster than the pacing allows. */
+    int crc32(StoredObject object, ReadPacing pacing) throws IOException;
 
     /** Where the entries are local files, the zero-copy writer sends them with {@code sendfile}. */
     default Optional<LocalFiles> localFiles() {

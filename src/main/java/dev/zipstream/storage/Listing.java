@@ -9,8 +9,10 @@ import java.util.List;
  *
  * @param entries every entry, in order
  * @param folderModified when the folder itself last changed (an entry removed or renamed), or null if unknown
+ * @param folderId what names the folder in the durable CRC index: the same for every replica, distinct for every
+ *        folder of every storage (a real path below the root on a volume, {@code s3://bucket/prefix/} in S3)
  */
-public record Listing(List<Entry> entries, Instant folderModified) {
+public record Listing(List<Entry> entries, Instant folderModified, String folderId) {
 
     /**
      * One entry.

@@ -17,6 +17,14 @@ public interface Storage {
      */
     Optional<Listing> list(String hash) throws ArchiveFolderException;
 
+    /**
+     * The names of the folders directly below the root, for the background CRC scan. Only a volume is scanned: an
+     * S3 storage has no such walk and says so.
+     */
+    default List<String> folderNames() throws java.io.IOException {
+        throw new UnsupportedOperationException("the background CRC scan walks folders on a volume only");
+    }
+
     /** Whether a (valid) hash names a folder that may be served, without planning it. */
     boolean exists(String hash);
 

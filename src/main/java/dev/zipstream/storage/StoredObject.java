@@ -17,4 +17,13 @@ public interface StoredObject {
 
     /** Where it is, for log lines and cache accounting: a path, or {@code s3://bucket/key}. */
     String location();
+
+    /**
+     * What identifies this version in the durable CRC index, next to the folder and the entry's name: opaque to
+     * the index, the same on every replica (a volume's size, times and inode; an object's size and ETag).
+     */
+    String indexStamp();
+
+    /** When this version came to be (the later of mtime and ctime on a volume), or 0 where unknown. */
+    long changedNanos();
 }

@@ -120,7 +120,7 @@ public final class ArchiveCursor implements AutoCloseable {
             }
             if (!next.isDirectory() && next.size() > 0) {
                 if (next.size() >= PREFETCH_THRESHOLD) {
-                    crcs.prefetch(next, plan.storage());
+                    crcs.prefetch(plan, next);
                 }
                 return;
             }
@@ -147,7 +147,7 @@ public final class ArchiveCursor implements AutoCloseable {
 
     private int crcOf(int index) throws IOException {
         if (!known.get(index)) {
-            knownCrcs[index] = crcs.crcOf(plan.entries().get(index), reader);
+            knownCrcs[index] = crcs.crcOf(plan, plan.entries().get(index), reader);
             known.set(index);
         }
         return knownCrcs[index];

@@ -56,7 +56,8 @@ class DashboardMetricsTest {
         for (String metric : List.of("archives_started_total", "archives_completed_total", "archives_cancelled_total",
                 "archives_failed_total", "archives_active", "archive_bytes_sent_total",
                 "archive_download_seconds_bucket", "archives_not_found_total", "jvm_memory_used_bytes",
-                "http_server_requests_seconds_count", "http_server_requests_seconds_bucket")) {
+                "http_server_requests_seconds_count", "http_server_requests_seconds_bucket",
+                "archive_index_pending_files", "archive_crc_bytes_read_total", "archive_index_errors_total")) {
             assertTrue(used.contains(metric), "no panel queries " + metric);
         }
     }
@@ -64,14 +65,14 @@ class DashboardMetricsTest {
     @Test
     void alertsQueryOnlyExportedMetrics() {
         List<String> exprs = alertExpressions();
-        assertTrue(exprs.size() >= 4, "rule expressions: " + exprs);
+        assertTrue(exprs.size() >= 5, "rule expressions: " + exprs);
         Set<String> used = new TreeSet<>();
         exprs.forEach(e -> used.addAll(metricNames(e)));
         Set<String> allowed = new TreeSet<>(EXPORTED_METRICS);
         allowed.addAll(NOT_FROM_THE_SERVICE);
         assertTrue(allowed.containsAll(used), "not exported: " + difference(used, allowed));
         for (String metric : List.of("archives_failed_total", "archives_started_total", "archives_rejected_total",
-                "archives_not_found_total", "up")) {
+                "archives_not_found_total", "archive_index_pending_files", "up")) {
             assertTrue(used.contains(metric), "no alert queries " + metric);
         }
     }

@@ -44,6 +44,7 @@ class KubernetesManifestsTest {
                 "autoscaling/v2 HorizontalPodAutoscaler/" + APP,
                 "policy/v1 PodDisruptionBudget/" + APP,
                 "v1 PersistentVolumeClaim/archive-photos",
+                "v1 PersistentVolumeClaim/archive-crc-index",
                 "networking.k8s.io/v1 Ingress/" + APP,
                 "monitoring.coreos.com/v1 ServiceMonitor/" + APP,
                 "monitoring.coreos.com/v1 PrometheusRule/" + APP), rendered);
@@ -57,6 +58,8 @@ class KubernetesManifestsTest {
         assertEquals("false", data.get("DEBUG_MODE"));
         assertEquals("0", data.get("MAX_CONCURRENT_DOWNLOADS"));
         assertEquals("200000", data.get("CRC_CACHE_ENTRIES"));
+        assertEquals("/index", data.get("CRC_INDEX_DIR"));
+        assertEquals("10m", data.get("INDEX_SCAN_INTERVAL"));
         assertEquals("store", data.get("COMPRESSION"));
         assertEquals("120s", data.get("QUARKUS_SHUTDOWN_TIMEOUT"));
         assertEquals("true", data.get("QUARKUS_LOG_CONSOLE_JSON_ENABLED"));
@@ -131,6 +134,20 @@ class KubernetesManifestsTest {
         Map<String, Object> volume = volume((String) mount.get("name"));
         assertEquals("archive-photos", at(volume, "persistentVolumeClaim", "claimName"));
         assertEquals(true, at(volume, "persistentVolumeClaim", "readOnly"), "photos claim readOnly");
+    }
+
+    /** The one volume the service writes: the shared CRC index, read-write in every pod, on a ReadWriteMany claim. */
+    @Test
+    void crcIndexVolumeIsMountedReadWriteAtCrcIndexDir() {
+        Map<String, Object> mount = mountAt((String) config().get("CRC_INDEX_DIR"));
+        assertTrue(!Boolean.TRUE.equals(mount.get("readOnly")), "index volumeMount must be writable");
+        Map<String, Object> volume = volume((String) mount.get("name"));
+        assertEquals("archive-crc-index", at(volume, "persistentVolumeClaim", "claimName"));
+        assertTrue(!Boolean.TRUE.equals(at(volume, "persistentVolumeClaim", "readOnly")), "index claim writable");
+        Map<String, Object> pvc = find("PersistentVolumeClaim", "archive-crc-index");
+        assertEquals(List.of("ReadWriteMany"), at(pvc, "spec", "accessModes"), "shared by every replica");
+        assertTrue(quantity((String) at(pvc, "spec", "resources", "requests", "storage"))
+                .compareTo(quantity("10Gi")) <= 0, "a small claim: about 100 bytes per photo");
     }
 
     @Test
@@ -208,14 +225,14 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void prometheusRuleHasTheFourAlerts() {
+    void prometheusRuleHasTheFiveAlerts() {
         Set<String> alerts = list(find("PrometheusRule", APP), "spec", "groups").stream()
                 .flatMap(g -> list(g, "rules").stream())
                 .filter(r -> at(r, "alert") != null)
                 .map(r -> (String) at(r, "alert"))
                 .collect(Collectors.toSet());
         assertEquals(Set.of("ArchiveServiceHighFailureRate", "ArchiveServiceNoReadyPods", "ArchiveServiceSaturated",
-                "ArchiveServiceNotFoundBurst"), alerts);
+                "ArchiveServiceNotFoundBurst", "ArchiveServiceIndexBacklogStuck"), alerts);
     }
 
     @Test

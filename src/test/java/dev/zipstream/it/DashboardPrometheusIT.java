@@ -56,6 +56,8 @@ class DashboardPrometheusIT {
     /** Complete downloads of album, in two rounds. */
     private static final int DOWNLOADS = 4;
     private static final int ROUNDS = 2;
+    /** The files of {@link #photos}: what the CRC index backlog starts from. */
+    private static final int PHOTO_FILES = 4;
 
     @TempDir
     Path work;
@@ -65,7 +67,10 @@ class DashboardPrometheusIT {
         Path root = photos();
         Path rules = PrometheusRules.extract();
         try (ServiceProcess service = ServiceProcess.start(work, Map.of("FOLDER_PATH", root.toString(),
-                "MAX_CONCURRENT_DOWNLOADS", "1")).awaitReady();
+                "MAX_CONCURRENT_DOWNLOADS", "1",
+                // The background scan runs every second but leaves the just-made folders alone (an upload in
+                // progress), so the backlog panel shows them until the downloads have learned their CRC-32s.
+                "INDEX_SCAN_INTERVAL", "1s", "INDEX_SCAN_MIN_AGE", "1h")).awaitReady();
                 PrometheusProcess prometheus = PrometheusProcess.start(Files.createDirectories(work.resolve("prom")),
                         "127.0.0.1:" + service.port, TARGET_LABELS, rules)) {
             double start = now();
@@ -92,7 +97,8 @@ class DashboardPrometheusIT {
             assertTrue(bytesSent >= traffic.completedBytes(), bytesSent + " bytes counted, the completed downloads "
                     + "received " + traffic.completedBytes());
 
-            Map<String, Consumer<List<Series>>> checks = expectations(traffic, bytesSent);
+            double crcBytes = ServiceHttp.metric(service, "archive_crc_bytes_read_total", "reason=\"request\"");
+            Map<String, Consumer<List<Series>>> checks = expectations(traffic, bytesSent, crcBytes);
             GrafanaDashboard dashboard = GrafanaDashboard.shipped();
             Set<String> targets = dashboard.targets().stream().map(GrafanaDashboard.Target::name)
                     .collect(Collectors.toCollection(TreeSet::new));
@@ -119,7 +125,8 @@ class DashboardPrometheusIT {
     }
 
     /** What each panel target must show after {@link #drive}: keyed "panel title: legend". */
-    private static Map<String, Consumer<List<Series>>> expectations(Traffic traffic, double bytesSent) {
+    private static Map<String, Consumer<List<Series>>> expectations(Traffic traffic, double bytesSent,
+            double crcBytes) {
         Map<String, Consumer<List<Series>>> checks = new LinkedHashMap<>();
         checks.put("Downloads per second: started", about(DOWNLOADS + ROUNDS + 1, "downloads started"));
         checks.put("Downloads per second: completed", about(DOWNLOADS + ROUNDS, "downloads completed"));
@@ -162,6 +169,18 @@ class DashboardPrometheusIT {
         checks.put("HTTP response time: p50", quantileOfRequests);
         checks.put("HTTP response time: p95", quantileOfRequests);
         checks.put("HTTP response time: p99", quantileOfRequests);
+        checks.put("CRC index backlog: files without a CRC-32", r -> {
+            assertTrue(one(r).max() <= PHOTO_FILES, "at most the " + PHOTO_FILES + " files wait for a CRC-32");
+            assertEquals(0.0, one(r).last(), "every file's CRC-32 is known once each was downloaded");
+        });
+        checks.put("Bytes read for CRC-32s per second: {{reason}}", r -> {
+            Series request = r.stream().filter(s -> "request".equals(s.labels().get("reason"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no reason=\"request\" series: " + r));
+            about(crcBytes, "bytes read for CRC-32s by downloads").accept(List.of(request));
+            r.stream().filter(s -> "background".equals(s.labels().get("reason")))
+                    .forEach(s -> assertEquals(0.0, s.max(), "the scan left the fresh folders alone"));
+        });
+        checks.put("CRC index errors per second: errors", r -> assertEquals(0.0, one(r).max(), "no index error"));
         return checks;
     }
 

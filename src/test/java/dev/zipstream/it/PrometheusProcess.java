@@ -47,6 +47,16 @@ final class PrometheusProcess implements AutoCloseable {
             return points.stream().mapToDouble(p -> p[1]).filter(Double::isFinite).min().orElse(Double.NaN);
         }
 
+        /** The value at the end of the range (the newest finite point). */
+        double last() {
+            for (int i = points.size() - 1; i >= 0; i--) {
+                if (Double.isFinite(points.get(i)[1])) {
+                    return points.get(i)[1];
+                }
+            }
+            return Double.NaN;
+        }
+
         boolean hasFiniteValue() {
             return points.stream().anyMatch(p -> Double.isFinite(p[1]));
         }

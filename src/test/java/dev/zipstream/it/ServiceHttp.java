@@ -81,6 +81,31 @@ final class ServiceHttp {
         assertEquals(expected, metric(service, name), name);
     }
 
+    /**
+     * The sum of a metric's samples whose labels contain {@code label} (e.g. {@code reason="request"}); NaN while a
+     * gauge does not know its value yet.
+     */
+    static double metric(ServiceProcess service, String name, String label) throws IOException {
+        String text = new String(request(service, "GET", "/q/metrics").body(), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (NaN|[0-9.eE+-]+)$")
+                .matcher(text);
+        double sum = 0;
+        boolean found = false;
+        while (m.find()) {
+            if (m.group(1) != null && m.group(1).contains(label) || label.isEmpty()) {
+                sum += Double.parseDouble(m.group(2));
+                found = true;
+            }
+        }
+        assertTrue(found, "metric " + name + " with " + label + " is exported");
+        return sum;
+    }
+
+    /** File bytes read for CRC-32s on behalf of requests (not the background scan). */
+    static double requestCrcBytes(ServiceProcess service) throws IOException {
+        return metric(service, "archive_crc_bytes_read_total", "reason=\"request\"");
+    }
+
     /** Waits (up to 10 s) for the service's log to contain {@code text}; returns the log. */
     static String awaitLog(ServiceProcess service, String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

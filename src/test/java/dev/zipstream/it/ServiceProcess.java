@@ -35,8 +35,14 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().remove("FOLDER_PATH");
+        for (String inherited : List.of("FOLDER_PATH", "CRC_INDEX_DIR", "INDEX_MAX_BYTES_PER_SECOND",
+                "INDEX_SCAN_MIN_AGE")) {
+            builder.environment().remove(inherited);
+        }
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        // Tests that count CRC bytes expect a cold start: a test that wants the background scan says so. (The
+        // index itself is on, in the default crc-index/ under the test's own working directory.)
+        builder.environment().put("INDEX_SCAN_INTERVAL", "off");
         builder.environment().putAll(env);
         return new ServiceProcess(builder.start(), log, port);
     }

@@ -6,7 +6,7 @@ import java.util.concurrent.Executor;
 
 import io.vertx.core.buffer.Buffer;
 
-import dev.zipstream.crc.CrcCache;
+import dev.zipstream.crc.CrcMemory;
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.plan.ArchivePlan;
 
@@ -19,7 +19,7 @@ public final class ArchiveBytes {
     }
 
     public static CrcService newCrcService() {
-        return new CrcService(new CrcCache(1000, 1 << 20), INLINE);
+        return new CrcService(new CrcMemory(1000, 1 << 20), null, INLINE);
     }
 
     public static byte[] of(ArchivePlan plan) throws IOException {

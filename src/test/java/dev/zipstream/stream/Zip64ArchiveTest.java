@@ -118,7 +118,7 @@ class Zip64ArchiveTest {
         for (int i = 0; i < count; i++) {
             sources.add(source("f" + i, size));
         }
-        return ArchivePlan.layOut(NOWHERE, sources, null);
+        return ArchivePlan.layOut(NOWHERE, "none", sources, null);
     }
 
     private static ArchivePlan planOfSizes(long... sizes) {
@@ -127,7 +127,7 @@ class Zip64ArchiveTest {
         for (long size : sizes) {
             sources.add(source(String.valueOf(name++), size));
         }
-        return ArchivePlan.layOut(NOWHERE, sources, null);
+        return ArchivePlan.layOut(NOWHERE, "none", sources, null);
     }
 
     private static ArchivePlan.Source source(String name, long size) {

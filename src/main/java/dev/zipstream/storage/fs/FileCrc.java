@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.util.zip.CRC32;
 
 import dev.zipstream.storage.EntryChangedException;
+import dev.zipstream.storage.ReadPacing;
 
 /**
  * Computes a file's CRC-32 at disk speed: {@link FileChannel} reads into a reused 1 MiB direct buffer and the
@@ -22,9 +23,11 @@ final class FileCrc {
     }
 
     /** The CRC-32 of the channel's first {@code file.size()} bytes, failing if the file is shorter. */
-    static int crc32(FileChannel channel, LocalFile file) throws IOException {
+    static int crc32(FileChannel channel, LocalFile file, ReadPacing pacing) throws IOException {
         CRC32 crc = new CRC32();
-        ByteBuffer buffer = BUFFERS.take();
+        // A paced reader sleeps with its buffer: it brings its own, so requests never wait for the shared ones.
+        boolean pooled = pacing.buffer() == null;
+        ByteBuffer buffer = pooled ? BUFFERS.take() : pacing.buffer().clear();
         try {
             long remaining = file.size();
             long position = 0;
@@ -39,11 +42,14 @@ final class FileCrc {
                 }
                 buffer.flip();
                 crc.update(buffer);
+                pacing.read(read);
                 position += read;
                 remaining -= read;
             }
         } finally {
-            BUFFERS.give(buffer);
+            if (pooled) {
+                BUFFERS.give(buffer);
+            }
         }
         return (int) crc.getValue();
     }

@@ -11,6 +11,7 @@ import java.util.OptionalInt;
 import dev.zipstream.storage.EntryChangedException;
 import dev.zipstream.storage.EntryReader;
 import dev.zipstream.storage.LocalFiles;
+import dev.zipstream.storage.ReadPacing;
 import dev.zipstream.storage.StoredObject;
 
 /**
@@ -63,12 +64,12 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
     }
 
     @Override
-    public int crc32(StoredObject object) throws IOException {
+    public int crc32(StoredObject object, ReadPacing pacing) throws IOException {
         LocalFile file = (LocalFile) object;
         int crc;
         try (FileChannel channel = open(file)) {
             requireUnchanged(file);
-            crc = FileCrc.crc32(channel, file);
+            crc = FileCrc.crc32(channel, file, pacing);
         }
         requireUnchanged(file);
         return crc;

@@ -30,6 +30,16 @@ public record FileStamp(long size, long modifiedNanos, long changedNanos, Object
         return Math.floorDiv(modifiedNanos, 1_000_000_000L);
     }
 
+    /**
+     * This version's key in the durable CRC index: size, mtime and ctime in nanoseconds, and the inode. Not the
+     * device: an NFS or CephFS volume gets a different device number on every node that mounts it, while the
+     * inode (the server's file id) is the same everywhere; within one folder's index the path pins the volume.
+     */
+    public String indexStamp() {
+        String inode = fileKey instanceof FileFacts.Inode node ? Long.toString(node.inode()) : "-";
+        return size + ":" + modifiedNanos + ":" + changedNanos + ":" + inode;
+    }
+
     public boolean sameContentAs(FileStamp other) {
         return size == other.size && modifiedNanos == other.modifiedNanos && changedNanos == other.changedNanos
                 && Objects.equals(fileKey, other.fileKey);

@@ -43,6 +43,17 @@ public final class FileSystemStorage implements Storage {
     }
 
     @Override
+    public List<String> folderNames() throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
+            for (Path child : children) {
+                names.add(child.getFileName().toString());
+            }
+        }
+        return names;
+    }
+
+    @Override
     public boolean exists(String hash) {
         return locate(hash).isPresent();
     }

@@ -59,7 +59,7 @@ public final class FolderScanner {
         try (RootedFiles rooted = new RootedFiles(realRoot)) {
             walk(rooted, realFolder, "", sources, openDirectories);
             Instant folderModified = FileFacts.read(realFolder, LinkOption.NOFOLLOW_LINKS).stamp().modifiedInstant();
-            return new Listing(sources, folderModified);
+            return new Listing(sources, folderModified, realRoot.relativize(realFolder).toString());
         } catch (IOException e) {
             throw new ArchiveFolderException.Unreadable(folder.toString(), e);
         }

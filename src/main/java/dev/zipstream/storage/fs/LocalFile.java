@@ -26,4 +26,14 @@ public record LocalFile(Path path, FileStamp stamp) implements StoredObject {
     public String location() {
         return path.toString();
     }
+
+    @Override
+    public String indexStamp() {
+        return stamp.indexStamp();
+    }
+
+    @Override
+    public long changedNanos() {
+        return Math.max(stamp.changedNanos(), stamp.modifiedNanos());
+    }
 }

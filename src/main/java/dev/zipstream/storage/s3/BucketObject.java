@@ -27,4 +27,16 @@ public record BucketObject(String bucket, String key, long size, String etag) im
     public String location() {
         return "s3://" + bucket + "/" + key;
     }
+
+    /** Size and ETag: the ETag changes with the content, and the key is the folder's and the entry's name. */
+    @Override
+    public String indexStamp() {
+        return size + ":" + etag;
+    }
+
+    /** Not needed: objects are not scanned in the background. */
+    @Override
+    public long changedNanos() {
+        return 0;
+    }
 }

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import dev.zipstream.storage.EntryChangedException;
 import dev.zipstream.storage.EntryReader;
+import dev.zipstream.storage.ReadPacing;
 import dev.zipstream.storage.Span;
 import dev.zipstream.storage.StoredObject;
 
@@ -188,7 +189,7 @@ final class S3EntryReader implements EntryReader {
 
     /** Streams the whole object once (one GET). */
     @Override
-    public int crc32(StoredObject object) throws IOException {
+    public int crc32(StoredObject object, ReadPacing pacing) throws IOException {
         BucketObject wanted = (BucketObject) object;
         CRC32 crc = new CRC32();
         if (wanted.size() == 0) {
@@ -203,6 +204,7 @@ final class S3EntryReader implements EntryReader {
                     throw new EntryChangedException(wanted.location(), "became shorter");
                 }
                 crc.update(buffer, 0, n);
+                pacing.read(n);
                 remaining -= n;
             }
             return null;

@@ -100,7 +100,7 @@ public final class S3Storage implements Storage {
         }
         List<Listing.Entry> entries = new ArrayList<>();
         tree.entries(entries);
-        return Optional.of(new Listing(entries, folderModified));
+        return Optional.of(new Listing(entries, folderModified, location(folder)));
     }
 
     /** One page of at most one key: whether anything lies below the folder's prefix. */

@@ -1,0 +1,96 @@
+package dev.zipstream.crc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.zipstream.Fixtures;
+import dev.zipstream.crc.index.CrcIndex;
+import dev.zipstream.crc.index.FolderIndex;
+import dev.zipstream.crc.index.IndexStore;
+import dev.zipstream.plan.ArchiveFolders;
+import dev.zipstream.storage.fs.FileSystemStorage;
+
+/**
+ * One background scan at a time, on the test's thread and clock: a folder still being uploaded waits for the
+ * next scan, a finished one is indexed, and leftovers of dead writers and of folders that are gone are swept.
+ */
+class BackgroundIndexerTest {
+
+    @TempDir
+    Path work;
+
+    private static Clock at(Instant instant) {
+        return Clock.fixed(instant, ZoneOffset.UTC);
+    }
+
+    @Test
+    void aFolderChangedWithinTheMinimumAgeWaitsForTheNextScan() throws Exception {
+        Path root = Files.createDirectories(work.resolve("photos"));
+        Path album = Files.createDirectories(root.resolve("album"));
+        Fixtures.write(album.resolve("a.jpg"), 10_000, 1);
+        Fixtures.write(album.resolve("b.jpg"), 20_000, 2);
+        CrcIndex index = new CrcIndex(new IndexStore(work.resolve("index")));
+        CrcService crcs = new CrcService(new CrcMemory(1000, 1 << 20), index, Runnable::run);
+        ArchiveFolders folders = new ArchiveFolders(new FileSystemStorage(root, Files::isReadable));
+        Instant now = Instant.now();
+
+        BackgroundIndexer uploading = new BackgroundIndexer(folders, crcs, 1 << 30, Duration.ofMinutes(1), at(now));
+        assertEquals(-1, uploading.pendingFiles(), "unknown before the first scan");
+        uploading.scan();
+        assertEquals(2, uploading.pendingFiles(), "the upload is still arriving");
+        assertEquals(0, crcs.bytesRead(CrcService.Reason.BACKGROUND));
+
+        BackgroundIndexer later = new BackgroundIndexer(folders, crcs, 1 << 30, Duration.ofMinutes(1),
+                at(now.plus(Duration.ofMinutes(2))));
+        later.scan();
+        assertEquals(0, later.pendingFiles());
+        assertEquals(30_000, crcs.bytesRead(CrcService.Reason.BACKGROUND));
+        FolderIndex written = index.store().read("album").orElseThrow();
+        assertEquals(2, written.size(), "written before the scan moved on");
+        later.scan();
+        assertEquals(30_000, crcs.bytesRead(CrcService.Reason.BACKGROUND), "nothing is read twice");
+        index.close();
+        later.close();
+        uploading.close();
+    }
+
+    @Test
+    void leftoversAndTheIndexesOfFoldersThatAreGoneAreSwept() throws Exception {
+        Path root = Files.createDirectories(work.resolve("photos"));
+        Files.createDirectories(root.resolve("kept"));
+        IndexStore store = new IndexStore(Files.createDirectories(work.resolve("index")));
+        Instant now = Instant.now();
+        FileTime twoDaysAgo = FileTime.from(now.minus(Duration.ofDays(2)));
+        Path kept = Files.write(store.fileOf("kept"), new byte[0]);
+        Path gone = Files.write(store.fileOf("gone"), new byte[0]);
+        Path goneRecently = Files.write(store.fileOf("moved"), new byte[0]);
+        Path deadWriter = Files.write(store.directory().resolve("kept.crcs.1234.tmp"), new byte[0]);
+        Path hashed = Files.write(store.fileOf("s3:bucket/prefix/x"), new byte[0]);
+        for (Path old : new Path[] {kept, gone, deadWriter, hashed}) {
+            Files.setLastModifiedTime(old, twoDaysAgo);
+        }
+        CrcIndex index = new CrcIndex(store);
+        BackgroundIndexer indexer = new BackgroundIndexer(new ArchiveFolders(new FileSystemStorage(root, Files::isReadable)),
+                new CrcService(new CrcMemory(10, 1 << 20), index, Runnable::run), 1 << 30, Duration.ZERO, at(now));
+        indexer.scan();
+        assertTrue(Files.exists(kept));
+        assertFalse(Files.exists(gone), "a folder gone for more than a day");
+        assertTrue(Files.exists(goneRecently), "a folder gone for less than a day may come back");
+        assertFalse(Files.exists(deadWriter));
+        assertTrue(Files.exists(hashed), "another storage's index files are not this scan's to judge");
+        index.close();
+        indexer.close();
+    }
+}
