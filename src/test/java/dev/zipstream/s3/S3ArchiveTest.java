@@ -36,6 +36,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 import dev.zipstream.Plans;
+import dev.zipstream.crc.index.FolderIndex;
+import dev.zipstream.crc.index.IndexEntry;
+import dev.zipstream.crc.index.IndexStore;
 import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.storage.s3.S3Storage;
 
@@ -156,6 +159,25 @@ class S3ArchiveTest {
         assertEquals(3, fileContents(computed).size());
         assertEquals(unstored + 3.0 * S3Fixtures.CRC_OBJECT_SIZE, metric("archive_crc_bytes_read_total"),
                 "and only once");
+
+        // What was computed is in the durable index, by (bucket and prefix, name, size and ETag).
+        String folder = "s3://" + S3Fixtures.BUCKET + "/" + S3Fixtures.PREFIX + S3Fixtures.UNSTORED + "/";
+        IndexStore store = new IndexStore(S3ProxyResource.indexDir());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (store.read(folder).map(FolderIndex::size).orElse(0) < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the index writer flushes on its own thread
+        }
+        FolderIndex index = store.read(folder).orElseThrow(() -> new AssertionError("no index of " + folder));
+        for (int i = 0; i < 3; i++) {
+            byte[] content = S3Fixtures.bytes(S3Fixtures.CRC_OBJECT_SIZE, 20 + i);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(content);
+            IndexEntry entry = index.entries().get("photo" + i + ".jpg");
+            assertEquals((int) crc.getValue(), entry.crc32(), entry.name());
+            assertTrue(entry.stamp().startsWith(S3Fixtures.CRC_OBJECT_SIZE + ":\""), entry.stamp());
+        }
+        assertTrue(store.read("s3://" + S3Fixtures.BUCKET + "/" + S3Fixtures.PREFIX + S3Fixtures.STORED + "/")
+                .isEmpty(), "stored CRC32s are S3's to keep: nothing computed, nothing indexed");
     }
 
     @Test
