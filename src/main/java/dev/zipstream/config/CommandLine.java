@@ -33,7 +33,11 @@ public final class CommandLine {
             new Option("compression", "compression", Defaults.COMPRESSION, false,
                     "store (exact length, ranges) or deflate (for text; chunked, no ranges)"),
             new Option("max_concurrent_downloads", "max.concurrent.downloads", Defaults.MAX_CONCURRENT_DOWNLOADS,
-                    false, "archives sent at once before answering 503 (0 = unlimited)"));
+                    false, "archives sent at once before answering 503 (0 = unlimited)"),
+            new Option("not_found_limit", "not.found.limit", Defaults.NOT_FOUND_LIMIT, false,
+                    "not-found answers per client per minute before 429 (0 = off)"),
+            new Option("trusted_proxies", "trusted.proxies", Defaults.TRUSTED_PROXIES, false,
+                    "proxy addresses/CIDRs whose X-Forwarded-For is believed, comma-separated"));
 
     /** A flag that does not exist, or lacks its value. */
     public static final class UsageException extends Exception {
@@ -102,7 +106,8 @@ public final class CommandLine {
                 """);
         for (Option option : OPTIONS) {
             String flag = "--" + option.flag() + (option.isSwitch() ? "" : " VALUE");
-            out.append(String.format("  %-34s %s (default: %s)%n", flag, option.help(), option.defaultValue()));
+            String defaultValue = option.defaultValue().isEmpty() ? "none" : option.defaultValue();
+            out.append(String.format("  %-34s %s (default: %s)%n", flag, option.help(), defaultValue));
         }
         out.append(String.format("  %-34s %s%n", "-h, --help", "print this help and exit"));
         return out.toString();

@@ -12,6 +12,9 @@ public final class Defaults {
     public static final String ZERO_COPY = "true";
     public static final String MAX_CONCURRENT_DOWNLOADS = "0";
     public static final String COMPRESSION = "store";
+    public static final String NOT_FOUND_LIMIT = "30";
+    /** None: no {@code @WithDefault}, since an empty default means "missing" to the configuration. */
+    public static final String TRUSTED_PROXIES = "";
 
     private Defaults() {
     }

@@ -3,6 +3,7 @@ package dev.zipstream.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -12,6 +13,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import dev.zipstream.crc.CrcCache;
 import dev.zipstream.crc.CrcService;
+import dev.zipstream.http.ClientAddress;
+import dev.zipstream.http.NotFoundThrottle;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.FolderScanner;
 import dev.zipstream.stream.ArchiveStreamer;
@@ -46,5 +49,17 @@ public class ServiceBeans {
         long delayNanos = Math.round(settings.responseDelay() * 1_000_000_000d);
         return new ArchiveStreamer(crcs, Infrastructure.getDefaultWorkerPool(), settings.chunkSize(),
                 Duration.ofNanos(delayNanos));
+    }
+
+    @Produces
+    @Singleton
+    NotFoundThrottle notFoundThrottle(ServiceSettings settings) {
+        return new NotFoundThrottle(settings.notFoundLimit(), System::nanoTime);
+    }
+
+    @Produces
+    @Singleton
+    ClientAddress clientAddress(ServiceSettings settings) {
+        return new ClientAddress(settings.trustedProxies().orElse(List.of()));
     }
 }

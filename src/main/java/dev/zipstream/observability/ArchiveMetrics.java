@@ -19,7 +19,8 @@ import dev.zipstream.crc.CrcService;
 /**
  * The service's own meters, as Prometheus sees them: {@code archives_started_total},
  * {@code archives_completed_total}, {@code archives_cancelled_total}, {@code archives_failed_total},
- * {@code archives_not_found_total}, {@code archives_rejected_total}, {@code archive_bytes_sent_total},
+ * {@code archives_not_found_total}, {@code archives_rejected_total}, {@code archives_throttled_total},
+ * {@code archive_bytes_sent_total},
  * {@code archive_crc_bytes_read_total}, the gauge {@code archives_active} and the timer
  * {@code archive_download_seconds}. No meter is tagged by folder or file: links are secrets and unbounded.
  */
@@ -34,6 +35,7 @@ public class ArchiveMetrics {
     private final Counter failed;
     private final Counter notFound;
     private final Counter rejected;
+    private final Counter throttled;
     private final Counter bytesSent;
     private final Timer download;
     private final AtomicInteger active = new AtomicInteger();
@@ -53,6 +55,9 @@ public class ArchiveMetrics {
                 .register(registry);
         rejected = Counter.builder("archives.rejected")
                 .description("Archive requests refused with 503 (load shedding or shutting down)")
+                .register(registry);
+        throttled = Counter.builder("archives.throttled")
+                .description("Archive requests refused with 429: the client had too many not-found answers")
                 .register(registry);
         bytesSent = Counter.builder("archive.bytes.sent").description("Archive bytes sent")
                 .register(registry);
@@ -90,6 +95,10 @@ public class ArchiveMetrics {
 
     public void rejected() {
         rejected.increment();
+    }
+
+    public void throttled() {
+        throttled.increment();
     }
 
     void finished(DownloadTracker.Outcome outcome, long bytes, long nanos) {
