@@ -26,8 +26,9 @@ import dev.zipstream.observability.LogText;
  *
  * <ul>
  * <li>segments are joined with {@code /} only, and none is empty, {@code .} or {@code ..} (so no leading slash
- * and no way up); a segment made only of dots and spaces has its dots escaped, since Windows drops trailing dots
- * and spaces ({@code ".. "} would become {@code ..});
+ * and no way up): a segment made only of dots and spaces is escaped whole, since Windows drops trailing dots and
+ * spaces ({@code ".. "} would become {@code ..}, {@code " "} nothing); an empty one (an object key's
+ * {@code a//b}) becomes {@code _};
  * <li>a segment starting with a drive letter ({@code C:}) has the colon escaped;
  * <li>a backslash, a slash inside a segment, a control character (U+0000–U+001F, U+007F–U+009F), a line or
  * paragraph separator (U+2028, U+2029) and a bidirectional mark, override or isolate (U+061C, U+200E, U+200F,
@@ -104,7 +105,7 @@ public final class EntryNames {
         for (int i = 0; i < text.length();) {
             int c = text.codePointAt(i);
             boolean driveColon = i == 1 && c == ':' && isAsciiLetter(text.charAt(0));
-            if (mustEscape(c) || driveColon || (onlyDotsAndSpaces && c == '.')) {
+            if (mustEscape(c) || driveColon || onlyDotsAndSpaces) {
                 escapeUtf8(c, out);
             } else {
                 out.appendCodePoint(c);

@@ -112,7 +112,8 @@ class ServiceProcessIT {
     }
 
     private void exec(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        Process process = ChildProcesses.start(new ProcessBuilder(command).directory(work.toFile())
+                .redirectErrorStream(true));
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " timed out");
         assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);

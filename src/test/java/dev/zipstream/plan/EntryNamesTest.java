@@ -18,7 +18,9 @@ class EntryNamesTest {
         assertEquals("a%5C..%5C..%5Cx.exe", EntryNames.segment("a\\..\\..\\x.exe"));
         assertEquals("%2E", EntryNames.segment("."));
         assertEquals("%2E%2E", EntryNames.segment(".."));
-        assertEquals("%2E%2E ", EntryNames.segment(".. "), "Windows drops the trailing space");
+        assertEquals("%2E%2E%20", EntryNames.segment(".. "), "Windows drops the trailing space");
+        assertEquals("%20", EntryNames.segment(" "), "a name Windows would make empty");
+        assertEquals("a. ", EntryNames.segment("a. "), "not only dots and spaces");
         assertEquals("a%2Fb", EntryNames.segment("a/b"), "a slash inside an object key's segment");
         assertEquals("_", EntryNames.segment(""), "an empty segment of an object key");
         assertEquals("time 12:30.jpg", EntryNames.segment("time 12:30.jpg"), "a colon past the start is kept");
