@@ -31,11 +31,11 @@ import dev.zipstream.observability.LogText;
  * {@code a//b}) becomes {@code _};
  * <li>a segment starting with a drive letter ({@code C:}) has the colon escaped;
  * <li>a backslash, a slash inside a segment, a control character (U+0000–U+001F, U+007F–U+009F), a line or
- * paragraph separator (U+2028, U+2029) and a bidirectional mark, override or isolate (U+061C, U+200E, U+200F,
- * U+202A–U+202E, U+2066–U+2069) are written as the {@code %XX} escapes of their UTF-8 bytes: visible, and
- * nothing a terminal or a Windows extractor acts on;
+ * paragraph separator (U+2028, U+2029), a bidirectional mark, override or isolate (U+061C, U+200E, U+200F,
+ * U+202A–U+202E, U+2066–U+2069) and U+FFFD itself are written as the {@code %XX} escapes of their UTF-8 bytes:
+ * visible, and nothing a terminal or a Windows extractor acts on;
  * <li>bytes that are not UTF-8 are written as {@code %XX}, one escape per byte (never U+FFFD, which would make
- * different names equal);
+ * different names equal): an entry name never holds U+FFFD;
  * <li>the result is in Unicode NFC, so names typed on macOS (NFD) and Windows (NFC) look and compare the same.
  * </ul>
  *
@@ -123,7 +123,7 @@ public final class EntryNames {
     static boolean mustEscape(int c) {
         return c == '\\' || c == '/' || c <= 0x1F || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029
                 || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)
-                || (c >= 0x2066 && c <= 0x2069);
+                || (c >= 0x2066 && c <= 0x2069) || c == 0xFFFD;
     }
 
     private String parentName(List<byte[]> parent) {

@@ -60,7 +60,7 @@ class ChangedWhileStreamingIT {
     static final String SECOND = "b_next.jpg";
 
     @TempDir
-    Path work;
+    static Path work; // static: made before @BeforeAll (each class that runs gets its own)
     Path root;
     ServiceProcess service;
 

@@ -48,6 +48,7 @@ class EntryNamesTest {
         assertEquals("%C0%AF", EntryNames.segment(bytes(0xC0, 0xAF)), "an overlong slash");
         assertEquals("é%FFé", EntryNames.segment(bytes(0xC3, 0xA9, 0xFF, 0xC3, 0xA9)), "valid parts kept");
         assertFalse(EntryNames.segment(bytes(0xFE, 0xFF)).contains("\uFFFD"));
+        assertEquals("%EF%BF%BD", EntryNames.segment("\uFFFD"), "a stored U+FFFD is escaped too");
     }
 
     @Test
