@@ -44,12 +44,16 @@ class FuzzedRequestsIT {
     static final List<String> REAL = List.of("alpha", "b-2", "C_3", "x");
     static final String SECRET = "TOP-SECRET-outside-the-root-4f1c";
     static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
+    /** A request-target as RFC 3986 spells it: path characters, valid %XX escapes, a query. */
+    static final Pattern VALID_TARGET = Pattern.compile("(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*"
+            + "(?:\\?(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?");
     static final Pattern BAD_TEXT = Pattern.compile("Exception|\\tat |java\\.|dev\\.zipstream|/tmp/|/work/");
 
     static Path work;
     static Path root;
     static ServiceProcess service;
     static RawHttp.Response notFoundPage;
+    static RawHttp.Response indexPage;
     static final Map<String, byte[]> archives = new ConcurrentHashMap<>();
     static final AtomicInteger shapes = new AtomicInteger();
 
@@ -71,6 +75,8 @@ class FuzzedRequestsIT {
                 .awaitReady();
         notFoundPage = RawHttp.send(service.port, "GET", "/archive/no-such-folder/", List.of());
         assertEquals(404, notFoundPage.status());
+        indexPage = RawHttp.send(service.port, "GET", "/", List.of());
+        assertEquals(200, indexPage.status());
         for (String name : REAL) {
             RawHttp.Response whole = RawHttp.send(service.port, "GET", "/archive/" + name + "/", List.of());
             assertEquals(200, whole.status());
@@ -201,13 +207,25 @@ class FuzzedRequestsIT {
             String what = method + " " + path + " -> " + answer.status() + " " + answer.headers();
             assertFalse(new String(answer.body(), StandardCharsets.ISO_8859_1).contains(SECRET),
                     "a byte from outside the root: " + what);
-            if (answer.status() == 200) {
+            if (answer.status() == 200 && !"application/zip".equals(answer.header("content-type"))) {
+                // Dot segments are removed before routing (RFC 3986 5.2.4): /archive/.. is the index page.
+                assertTrue(path.toLowerCase().matches(".*(\\.|%2e)(\\.|%2e).*"), "a page for a path with no way up: "
+                        + what);
+                if (method.equals("GET")) {
+                    assertEquals(indexPage.text(), answer.text(), "only the index page: " + what);
+                }
+            } else if (answer.status() == 200) {
                 Matcher name = Pattern.compile("filename=\"([^\"]+)\\.zip\"")
                         .matcher(String.valueOf(answer.header("content-disposition")));
                 assertTrue(name.find() && REAL.contains(name.group(1)), "200 only for a real folder: " + what);
                 if (method.equals("GET")) {
                     assertArrayEquals(archives.get(name.group(1)), answer.body(), what);
                 }
+            } else if (answer.status() == 400) {
+                // Netty refuses a request line whose target is not a URI (a raw backslash, space or non-ASCII
+                // byte, a bad escape) before any handler runs; browsers never send one. Anything else is a 404.
+                assertFalse(VALID_TARGET.matcher(path).matches(), "400 for a valid target: " + what);
+                assertEquals(0, answer.body().length, what);
             } else {
                 assertEquals(404, answer.status(), what);
                 if (method.equals("GET")) {
