@@ -16,6 +16,31 @@ import java.util.Map;
  */
 public final class HostileNames {
 
+    /** Each stored name of {@link #make} (percent-escaped) and the entry name the rules give it. */
+    public static final Map<String, String> ENTRY_NAMES;
+
+    static {
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("C:%5Ctemp%5Ca.txt", "C%3A%5Ctemp%5Ca.txt");
+        names.put("Cafe%CC%81.txt", "Caf\u00e9.txt");
+        names.put("Caf%C3%A9.txt", "Caf\u00e9 (2).txt");
+        names.put("Upper.JPG", "Upper.JPG");
+        names.put("a%5C..%5C..%5Cx.exe", "a%5C..%5C..%5Cx.exe");
+        names.put("bad%25FF.txt", "bad%FF.txt");
+        names.put("bad%FE.txt", "bad%FE.txt");
+        names.put("bad%FF.txt", "bad%FF (2).txt");
+        names.put("ctl%01%1B%5B31mred.txt", "ctl%01%1B[31mred.txt");
+        names.put("cut%C3.txt", "cut%C3.txt");
+        names.put("dir%5Cwith%1Bslash/inner.txt", "dir%5Cwith%1Bslash/inner.txt");
+        names.put("isolate%E2%81%A6x%E2%81%A9.txt", "isolate%E2%81%A6x%E2%81%A9.txt");
+        names.put("photo%E2%80%AEgpj.exe", "photo%E2%80%AEgpj.exe");
+        names.put("same%01.txt", "same%01.txt");
+        names.put("same%2501.txt", "same%01 (2).txt");
+        names.put("tab%09and%0Anewline%7F%C2%85.txt", "tab%09and%0Anewline%7F%C2%85.txt");
+        names.put("upper.jpg", "upper (2).jpg");
+        ENTRY_NAMES = java.util.Collections.unmodifiableMap(names);
+    }
+
     private HostileNames() {
     }
 

@@ -36,7 +36,9 @@ import dev.zipstream.observability.LogText;
  * visible, and nothing a terminal or a Windows extractor acts on;
  * <li>bytes that are not UTF-8 are written as {@code %XX}, one escape per byte (never U+FFFD, which would make
  * different names equal): an entry name never holds U+FFFD;
- * <li>the result is in Unicode NFC, so names typed on macOS (NFD) and Windows (NFC) look and compare the same.
+ * <li>the result is in Unicode NFC, so names typed on macOS (NFD) and Windows (NFC) look and compare the same
+ * (a combining mark right after an escape is escaped as well, or it would combine with the escape's last
+ * letter).
  * </ul>
  *
  * A literal {@code %} is kept as it is. One instance names one archive: a name already given (compared without
@@ -102,13 +104,19 @@ public final class EntryNames {
         String text = Normalizer.normalize(decodeEscapingInvalid(raw), Normalizer.Form.NFC);
         StringBuilder out = new StringBuilder(text.length() + 8);
         boolean onlyDotsAndSpaces = text.chars().allMatch(c -> c == '.' || c == ' ');
+        boolean afterEscape = false;
         for (int i = 0; i < text.length();) {
             int c = text.codePointAt(i);
             boolean driveColon = i == 1 && c == ':' && isAsciiLetter(text.charAt(0));
-            if (mustEscape(c) || driveColon || onlyDotsAndSpaces) {
+            // A combining mark right after an escape would combine with the escape's last letter ("%3A" and
+            // U+0300 are "%3À" in NFC): it is escaped too, so the name stays NFC and the escape stays readable.
+            boolean markOnEscape = afterEscape && isCombiningMark(c);
+            if (mustEscape(c) || driveColon || onlyDotsAndSpaces || markOnEscape) {
                 escapeUtf8(c, out);
+                afterEscape = true;
             } else {
                 out.appendCodePoint(c);
+                afterEscape = false;
             }
             i += Character.charCount(c);
         }
@@ -207,6 +215,12 @@ public final class EntryNames {
 
     private static void escapeByte(byte b, StringBuilder out) {
         out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+    }
+
+    private static boolean isCombiningMark(int c) {
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
     }
 
     private static boolean isAsciiLetter(char c) {

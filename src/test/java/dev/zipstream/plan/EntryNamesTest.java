@@ -55,6 +55,11 @@ class EntryNamesTest {
     void namesAreInNfc() {
         assertEquals("Caf\u00e9.txt", EntryNames.segment("Cafe\u0301.txt"));
         assertEquals("Caf\u00e9.txt", EntryNames.segment("Caf\u00e9.txt"));
+        assertEquals("C%3A%CC%80", EntryNames.segment("C:\u0300"), "a mark on an escape would make %3\u00c0");
+        assertEquals("%1E%CC%A3%CC%83x\u0303", EntryNames.segment("\u001e\u0303\u0323x\u0303"),
+                "every mark after an escape (in canonical order), none after a letter");
+        assertTrue(java.text.Normalizer.isNormalized(EntryNames.segment("a\\\u0301\u0327"),
+                java.text.Normalizer.Form.NFC));
     }
 
     @Test

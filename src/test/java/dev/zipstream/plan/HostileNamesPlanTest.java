@@ -30,24 +30,7 @@ class HostileNamesPlanTest {
     void everyFileGoesInUnderItsSafeUniqueName() throws Exception {
         Path folder = root.resolve("upload");
         Map<String, byte[]> stored = HostileNames.make(folder);
-        Map<String, String> expected = new LinkedHashMap<>();
-        expected.put("C:%5Ctemp%5Ca.txt", "C%3A%5Ctemp%5Ca.txt");
-        expected.put("Cafe%CC%81.txt", "Caf\u00e9.txt");
-        expected.put("Caf%C3%A9.txt", "Caf\u00e9 (2).txt");
-        expected.put("Upper.JPG", "Upper.JPG");
-        expected.put("a%5C..%5C..%5Cx.exe", "a%5C..%5C..%5Cx.exe");
-        expected.put("bad%25FF.txt", "bad%FF.txt");
-        expected.put("bad%FE.txt", "bad%FE.txt");
-        expected.put("bad%FF.txt", "bad%FF (2).txt");
-        expected.put("ctl%01%1B%5B31mred.txt", "ctl%01%1B[31mred.txt");
-        expected.put("cut%C3.txt", "cut%C3.txt");
-        expected.put("dir%5Cwith%1Bslash/inner.txt", "dir%5Cwith%1Bslash/inner.txt");
-        expected.put("isolate%E2%81%A6x%E2%81%A9.txt", "isolate%E2%81%A6x%E2%81%A9.txt");
-        expected.put("photo%E2%80%AEgpj.exe", "photo%E2%80%AEgpj.exe");
-        expected.put("same%01.txt", "same%01.txt");
-        expected.put("same%2501.txt", "same%01 (2).txt");
-        expected.put("tab%09and%0Anewline%7F%C2%85.txt", "tab%09and%0Anewline%7F%C2%85.txt");
-        expected.put("upper.jpg", "upper (2).jpg");
+        Map<String, String> expected = HostileNames.ENTRY_NAMES;
         assertEquals(new TreeMap<>(stored).keySet(), new TreeMap<>(expected).keySet(), "the fixture and this test");
 
         ArchivePlan plan = new FolderScanner(root.toRealPath()).plan(folder);
