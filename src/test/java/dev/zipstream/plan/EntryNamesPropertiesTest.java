@@ -35,7 +35,7 @@ import dev.zipstream.stream.ArchiveBytes;
  * hidden is in it. (Each try plans a real folder and runs both tools on the archive.)
  */
 @AddLifecycleHook(PropertySearch.class)
-class EntryNamesProperties {
+class EntryNamesPropertiesTest {
 
     private static NameRules.Checker python;
 
@@ -62,7 +62,7 @@ class EntryNamesProperties {
                 net.jqwik.api.Tuple.of(3, Arbitraries.of("\u202E", "\u2066", "\u200F", "\u0085", "e\u0301", "\u00e9",
                         "A", "a", "\u00C5", "A\u030A", "\uFFFD", "\uD83D\uDE00", "\u2028").map(
                                 s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        return piece.list().ofMinSize(1).ofMaxSize(12).map(EntryNamesProperties::concat)
+        return piece.list().ofMinSize(1).ofMaxSize(12).map(EntryNamesPropertiesTest::concat)
                 .filter(name -> name.length <= 255 && !isDotSegment(name));
     }
 
