@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -20,6 +21,8 @@ import dev.zipstream.crc.CrcMemory;
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.crc.index.CrcIndex;
 import dev.zipstream.crc.index.IndexStore;
+import dev.zipstream.http.ClientAddress;
+import dev.zipstream.http.NotFoundThrottle;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.FolderScanner;
 import dev.zipstream.stream.ArchiveStreamer;
@@ -90,5 +93,17 @@ public class ServiceBeans {
         long delayNanos = Math.round(settings.responseDelay() * 1_000_000_000d);
         return new ArchiveStreamer(crcs, Infrastructure.getDefaultWorkerPool(), settings.chunkSize(),
                 Duration.ofNanos(delayNanos));
+    }
+
+    @Produces
+    @Singleton
+    NotFoundThrottle notFoundThrottle(ServiceSettings settings) {
+        return new NotFoundThrottle(settings.notFoundLimit(), System::nanoTime);
+    }
+
+    @Produces
+    @Singleton
+    ClientAddress clientAddress(ServiceSettings settings) {
+        return new ClientAddress(settings.trustedProxies().orElse(List.of()));
     }
 }

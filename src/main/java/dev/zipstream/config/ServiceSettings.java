@@ -1,6 +1,7 @@
 package dev.zipstream.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -97,4 +98,19 @@ public interface ServiceSettings {
     @WithName("index.scan.min.age")
     @WithDefault(Defaults.INDEX_SCAN_MIN_AGE)
     Duration indexScanMinAge();
+
+    /**
+     * {@code NOT_FOUND_LIMIT}: not-found answers a client may get per minute; past it every archive request of
+     * that client gets 429 until its rate falls. 0 turns throttling off. Default 30.
+     */
+    @WithName("not.found.limit")
+    @WithDefault(Defaults.NOT_FOUND_LIMIT)
+    int notFoundLimit();
+
+    /**
+     * {@code TRUSTED_PROXIES}: addresses or CIDRs ({@code 10.0.0.0/8,::1}) of the proxies in front of the service;
+     * only from these is {@code X-Forwarded-For} believed. Default none: the client is the peer address.
+     */
+    @WithName("trusted.proxies")
+    Optional<List<String>> trustedProxies();
 }

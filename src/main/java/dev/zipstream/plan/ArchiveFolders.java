@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 public final class ArchiveFolders {
 
     private static final Pattern HASH = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** Looked up in place of a malformed hash; never served, even if a folder of that name exists. */
+    private static final String NEVER_A_HASH = "~not-a-hash~";
 
     private final Path root;
     private final FolderScanner.ReadAccess readAccess;
@@ -40,16 +42,15 @@ public final class ArchiveFolders {
 
     /**
      * The folder a hash names, or empty when the hash is malformed, the folder is missing, or it resolves
-     * outside the root.
+     * outside the root. All three take the same steps (a malformed hash looks up a name no hash can be, which
+     * is refused whatever it finds), so their answers take about the same time: no oracle for a guesser.
      */
     public Optional<Path> locate(String hash) {
-        if (!isValidHash(hash)) {
-            return Optional.empty();
-        }
+        boolean valid = isValidHash(hash);
         try {
             Path realRoot = root.toRealPath();
-            Path real = realRoot.resolve(hash).toRealPath();
-            if (!real.startsWith(realRoot) || real.equals(realRoot) || !Files.isDirectory(real)) {
+            Path real = realRoot.resolve(valid ? hash : NEVER_A_HASH).toRealPath();
+            if (!valid || !real.startsWith(realRoot) || real.equals(realRoot) || !Files.isDirectory(real)) {
                 return Optional.empty();
             }
             return Optional.of(real);
