@@ -33,7 +33,11 @@ public final class CommandLine {
             new Option("compression", "compression", Defaults.COMPRESSION, false,
                     "store (exact length, ranges) or deflate (for text; chunked, no ranges)"),
             new Option("max_concurrent_downloads", "max.concurrent.downloads", Defaults.MAX_CONCURRENT_DOWNLOADS,
-                    false, "archives sent at once before answering 503 (0 = unlimited)"));
+                    false, "archives sent at once before answering 503 (0 = unlimited)"),
+            new Option("plan_cache_seconds", "plan.cache.seconds", Defaults.PLAN_CACHE_SECONDS, false,
+                    "seconds a folder's plan is reused by later requests (0 = plan every request)"),
+            new Option("plan_cache_entries", "plan.cache.entries", Defaults.PLAN_CACHE_ENTRIES, false,
+                    "most archive entries the reused plans may hold together"));
 
     /** A flag that does not exist, or lacks its value. */
     public static final class UsageException extends Exception {

@@ -14,6 +14,7 @@ import dev.zipstream.crc.CrcCache;
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ArchiveStreamer;
 
 /** Builds the service's plain-Java parts from the settings; the format and streaming layers know no CDI. */
@@ -23,6 +24,13 @@ public class ServiceBeans {
     @Singleton
     ArchiveFolders archiveFolders(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
         return new ArchiveFolders(Path.of(settings.folderPath()), readAccess);
+    }
+
+    @Produces
+    @Singleton
+    RecentPlans recentPlans(ArchiveFolders folders, ServiceSettings settings) {
+        return new RecentPlans(folders::plan, Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
+                settings.planCacheEntries());
     }
 
     /** Whether the service user may read a file; tests replace it, since root may read anything. */
