@@ -30,7 +30,7 @@ public class ServiceBeans {
     @Singleton
     RecentPlans recentPlans(ArchiveFolders folders, ServiceSettings settings) {
         return new RecentPlans(folders::plan, Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
-                settings.planCacheEntries());
+                settings.planCacheEntries(), Infrastructure.getDefaultWorkerPool());
     }
 
     /** Whether the service user may read a file; tests replace it, since root may read anything. */

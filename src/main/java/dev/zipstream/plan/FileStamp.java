@@ -13,7 +13,8 @@ import java.util.Objects;
  * archive streams. ctime is what catches a rewrite whose mtime was set back (rsync -t, FTP MFMT): no program can
  * set it.
  *
- * @param fileKey device and inode, or {@code null} where unknown
+ * @param fileKey device and inode (the JDK's file key: equal for the same file, a rename keeps it, a replacement
+ *        changes it), or {@code null} where unknown
  */
 public record FileStamp(long size, long modifiedNanos, long changedNanos, Object fileKey) {
 

@@ -2,6 +2,12 @@ package dev.zipstream.plan;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,9 +24,11 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * up at most {@code PLAN_CACHE_SECONDS} after the change, and a download that fails on a changed file drops the
  * plan at once, so the next request plans afresh and gets the new archive under its new ETag.
  *
- * <p>Bounded: plans expire that long after they were made (never refreshed by use), and all kept plans together
+ * <p>Bounded: plans expire that long after they were made (never kept alive by use), and all kept plans together
  * hold at most {@code PLAN_CACHE_ENTRIES} entries (least recently used first out). Requests for a folder that is
- * being planned wait for that one planning rather than starting their own. Planning failures are not kept.
+ * being planned wait for that one planning rather than starting their own. Planning failures are not kept. A
+ * folder asked for again in the second half of its plan's life is planned anew in the background, so the
+ * requests for a busy folder (every segment of a download manager) never wait for its planning.
  */
 public final class RecentPlans {
 
@@ -30,19 +38,27 @@ public final class RecentPlans {
         ArchivePlan plan(Path folder) throws ArchiveFolderException;
     }
 
+    private static final Logger LOG = Logger.getLogger(RecentPlans.class);
+
     private final Planner planner;
     private final Cache<Path, ArchivePlan> plans;
+    private final Duration refreshAfter;
+    private final Executor background;
+    private final Set<Path> refreshing = ConcurrentHashMap.newKeySet();
 
     /**
      * @param keepFor how long a plan is served after it was made; zero plans every request afresh
      * @param maxEntries most archive entries all kept plans may hold together
+     * @param background where a busy folder is planned anew ahead of its plan's expiry (blocking work)
      */
-    public RecentPlans(Planner planner, Duration keepFor, long maxEntries) {
-        this(planner, keepFor, maxEntries, Ticker.systemTicker());
+    public RecentPlans(Planner planner, Duration keepFor, long maxEntries, Executor background) {
+        this(planner, keepFor, maxEntries, background, Ticker.systemTicker());
     }
 
-    RecentPlans(Planner planner, Duration keepFor, long maxEntries, Ticker ticker) {
+    RecentPlans(Planner planner, Duration keepFor, long maxEntries, Executor background, Ticker ticker) {
         this.planner = planner;
+        this.refreshAfter = keepFor.dividedBy(2);
+        this.background = background;
         this.plans = keepFor.isZero() || maxEntries == 0 ? null
                 : Caffeine.newBuilder().expireAfterWrite(keepFor).maximumWeight(maxEntries)
                         .<Path, ArchivePlan>weigher((folder, plan) -> plan.entries().size() + 1)
@@ -54,10 +70,28 @@ public final class RecentPlans {
         if (plans == null) {
             return planner.plan(folder);
         }
+        ArchivePlan plan;
         try {
-            return plans.get(folder, this::planUnchecked);
+            plan = plans.get(folder, this::planUnchecked);
         } catch (PlanningFailed e) {
             throw e.getCause();
+        }
+        Optional<Duration> age = plans.policy().expireAfterWrite().flatMap(expiry -> expiry.ageOf(folder));
+        if (age.isPresent() && age.get().compareTo(refreshAfter) >= 0 && refreshing.add(folder)) {
+            background.execute(() -> refresh(folder));
+        }
+        return plan;
+    }
+
+    private void refresh(Path folder) {
+        try {
+            plans.put(folder, planner.plan(folder));
+        } catch (ArchiveFolderException | RuntimeException e) {
+            // The next request plans it in its own time and answers the failure as it should.
+            plans.invalidate(folder);
+            LOG.debugf("Planning %s ahead of time failed: %s", folder, e.getMessage());
+        } finally {
+            refreshing.remove(folder);
         }
     }
 

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,9 +26,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.zipstream.Fixtures;
 
 /**
- * The recent plans: one planning serves the requests of the next seconds, then the folder is planned again;
- * failures are never kept, a failed download's plan is dropped, and the bound on entries holds. Time is a fake
- * clock moved by the test, so nothing here waits.
+ * The recent plans: one planning serves the requests of the next seconds, a busy folder is planned anew in the
+ * background, then an unused plan expires; failures are never kept, a failed download's plan is dropped, and the
+ * bound on entries holds. Time is a fake clock and background work a queue, both moved by the test.
  */
 class RecentPlansTest {
 
@@ -35,6 +40,7 @@ class RecentPlansTest {
     Path other;
     final AtomicLong nanos = new AtomicLong(1);
     final Ticker clock = nanos::get;
+    final Queue<Runnable> background = new ArrayDeque<>();
     final AtomicInteger plannings = new AtomicInteger();
     RecentPlans.Planner scanner;
 
@@ -53,37 +59,73 @@ class RecentPlansTest {
         };
     }
 
-    @Test
-    void requestsWithinTheWindowShareOnePlanAndALaterOnePlansAgain() throws Exception {
-        RecentPlans plans = new RecentPlans(scanner, KEEP, 1_000, clock);
-        ArchivePlan first = plans.plan(album);
-        nanos.addAndGet(KEEP.toMillis() * 900_000);
-        assertSame(first, plans.plan(album));
-        assertEquals(1, plannings.get());
+    private RecentPlans plans(Duration keep, long maxEntries) {
+        return new RecentPlans(scanner, keep, maxEntries, background::add, clock);
+    }
 
-        Fixtures.write(album.resolve("photo3.jpg"), 1_000, 3);
-        nanos.addAndGet(KEEP.toMillis() * 100_000);
-        ArchivePlan later = plans.plan(album);
-        assertEquals(2, plannings.get());
-        assertEquals(first.entries().size() + 1, later.entries().size(), "the file added is in the new plan");
-        assertNotEquals(first.etag(), later.etag());
+    private void advance(double fractionOfKeep) {
+        nanos.addAndGet(Math.round(KEEP.toNanos() * fractionOfKeep));
+    }
+
+    private void runBackground() {
+        while (!background.isEmpty()) {
+            background.poll().run();
+        }
     }
 
     @Test
-    void useDoesNotKeepAPlanAliveBeyondItsWindow() throws Exception {
-        RecentPlans plans = new RecentPlans(scanner, KEEP, 1_000, clock);
+    void requestsWithinTheWindowShareOnePlan() throws Exception {
+        RecentPlans plans = plans(KEEP, 1_000);
+        ArchivePlan first = plans.plan(album);
+        advance(0.4);
+        assertSame(first, plans.plan(album));
+        assertEquals(1, plannings.get());
+        assertTrue(background.isEmpty(), "a young plan is not planned again");
+    }
+
+    @Test
+    void aBusyFolderIsPlannedAnewInTheBackgroundAndTheNewPlanServed() throws Exception {
+        RecentPlans plans = plans(KEEP, 1_000);
+        ArchivePlan first = plans.plan(album);
+        advance(0.6);
+        assertSame(first, plans.plan(album), "the request does not wait for the new planning");
+        assertSame(first, plans.plan(album));
+        assertEquals(1, background.size(), "one planning ahead, however many requests");
+
+        Fixtures.write(album.resolve("photo3.jpg"), 1_000, 3);
+        runBackground();
+        ArchivePlan renewed = plans.plan(album);
+        assertEquals(2, plannings.get());
+        assertEquals(first.entries().size() + 1, renewed.entries().size(), "the file added is in the new plan");
+        assertNotEquals(first.etag(), renewed.etag());
+        advance(0.6);
+        assertSame(renewed, plans.plan(album), "the renewed plan lives its own time");
+    }
+
+    @Test
+    void anUnusedPlanExpiresAndTheFolderIsPlannedAgain() throws Exception {
+        RecentPlans plans = plans(KEEP, 1_000);
+        ArchivePlan first = plans.plan(album);
+        advance(1.01);
+        assertNotSame(first, plans.plan(album));
+        assertEquals(2, plannings.get());
+    }
+
+    @Test
+    void aPlanIsNotKeptAliveByUseAlone() throws Exception {
+        RecentPlans plans = plans(KEEP, 1_000);
         ArchivePlan first = plans.plan(album);
         for (int i = 0; i < 4; i++) {
-            nanos.addAndGet(KEEP.toNanos() / 2);
+            advance(0.3); // the background planning is queued but never runs
             plans.plan(album);
         }
         assertNotSame(first, plans.plan(album));
-        assertEquals(3, plannings.get(), "planned at 0, 2 and 4 seconds, however often it was asked");
+        assertEquals(2, plannings.get(), "planned at 0 and again after 2 seconds, however often it was asked");
     }
 
     @Test
     void foldersAreKeptApart() throws Exception {
-        RecentPlans plans = new RecentPlans(scanner, KEEP, 1_000, clock);
+        RecentPlans plans = plans(KEEP, 1_000);
         assertNotEquals(plans.plan(album).etag(), plans.plan(other).etag());
         plans.plan(album);
         plans.plan(other);
@@ -92,7 +134,7 @@ class RecentPlansTest {
 
     @Test
     void aFailureIsNotKept() throws Exception {
-        RecentPlans plans = new RecentPlans(scanner, KEEP, 1_000, clock);
+        RecentPlans plans = plans(KEEP, 1_000);
         Path missing = root.resolve("missing");
         assertThrows(ArchiveFolderException.Unreadable.class, () -> plans.plan(missing));
         Fixtures.write(missing.resolve("now.jpg"), 10, 1);
@@ -101,8 +143,21 @@ class RecentPlansTest {
     }
 
     @Test
+    void aFolderThatFailsToPlanInTheBackgroundIsNoLongerServed() throws Exception {
+        RecentPlans plans = plans(KEEP, 1_000);
+        plans.plan(other);
+        advance(0.6);
+        plans.plan(other);
+        try (Stream<Path> files = Files.walk(other)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        runBackground();
+        assertThrows(ArchiveFolderException.Unreadable.class, () -> plans.plan(other));
+    }
+
+    @Test
     void aForgottenPlanIsPlannedAgainButANewerOneIsNotForgotten() throws Exception {
-        RecentPlans plans = new RecentPlans(scanner, KEEP, 1_000, clock);
+        RecentPlans plans = plans(KEEP, 1_000);
         ArchivePlan first = plans.plan(album);
         plans.forget(first);
         ArchivePlan second = plans.plan(album);
@@ -115,7 +170,7 @@ class RecentPlansTest {
     @Test
     void keptPlansHoldNoMoreEntriesThanTheBound() throws Exception {
         // album has 3 entries (weight 4), other 1 (weight 2): both do not fit in 5
-        RecentPlans plans = new RecentPlans(scanner, KEEP, 5, clock);
+        RecentPlans plans = plans(KEEP, 5);
         plans.plan(album);
         plans.plan(other);
         plans.plan(album);
@@ -125,7 +180,7 @@ class RecentPlansTest {
 
     @Test
     void zeroSecondsPlansEveryRequest() throws Exception {
-        RecentPlans plans = new RecentPlans(scanner, Duration.ZERO, 1_000, clock);
+        RecentPlans plans = plans(Duration.ZERO, 1_000);
         plans.plan(album);
         plans.plan(album);
         assertEquals(2, plannings.get());
