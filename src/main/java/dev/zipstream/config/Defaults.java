@@ -12,7 +12,7 @@ public final class Defaults {
     public static final String ZERO_COPY = "true";
     public static final String MAX_CONCURRENT_DOWNLOADS = "0";
     public static final String COMPRESSION = "store";
-    public static final String PLAN_CACHE_SECONDS = "2";
+    public static final String PLAN_CACHE_SECONDS = "4";
     public static final String PLAN_CACHE_ENTRIES = "100000";
 
     private Defaults() {

@@ -67,7 +67,7 @@ public interface ServiceSettings {
 
     /**
      * {@code PLAN_CACHE_SECONDS}: how long a folder's plan (its listing, sizes, stamps and ETag) is reused by later
-     * requests for the same folder; 0 plans every request afresh. Default 2.
+     * requests for the same folder; 0 plans every request afresh. Default 4.
      */
     @WithName("plan.cache.seconds")
     @WithDefault(Defaults.PLAN_CACHE_SECONDS)

@@ -2,8 +2,10 @@ package dev.zipstream.plan;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
@@ -44,7 +46,8 @@ public final class RecentPlans {
     private final Cache<Path, ArchivePlan> plans;
     private final Duration refreshAfter;
     private final Executor background;
-    private final Set<Path> refreshing = ConcurrentHashMap.newKeySet();
+    /** The plannings ahead of time in progress: a request that finds its plan expired waits for one of these. */
+    private final Map<Path, CompletableFuture<ArchivePlan>> ahead = new ConcurrentHashMap<>();
 
     /**
      * @param keepFor how long a plan is served after it was made; zero plans every request afresh
@@ -77,21 +80,28 @@ public final class RecentPlans {
             throw e.getCause();
         }
         Optional<Duration> age = plans.policy().expireAfterWrite().flatMap(expiry -> expiry.ageOf(folder));
-        if (age.isPresent() && age.get().compareTo(refreshAfter) >= 0 && refreshing.add(folder)) {
-            background.execute(() -> refresh(folder));
+        if (age.isPresent() && age.get().compareTo(refreshAfter) >= 0) {
+            CompletableFuture<ArchivePlan> renewal = new CompletableFuture<>();
+            if (ahead.putIfAbsent(folder, renewal) == null) {
+                background.execute(() -> renew(folder, renewal));
+            }
         }
         return plan;
     }
 
-    private void refresh(Path folder) {
+    private void renew(Path folder, CompletableFuture<ArchivePlan> renewal) {
         try {
-            plans.put(folder, planner.plan(folder));
+            ArchivePlan plan = planner.plan(folder);
+            // Completed before it is stored: a request waiting for it may hold the cache's lock on this folder.
+            renewal.complete(plan);
+            plans.put(folder, plan);
         } catch (ArchiveFolderException | RuntimeException e) {
+            renewal.completeExceptionally(e);
             // The next request plans it in its own time and answers the failure as it should.
             plans.invalidate(folder);
             LOG.debugf("Planning %s ahead of time failed: %s", folder, e.getMessage());
         } finally {
-            refreshing.remove(folder);
+            ahead.remove(folder, renewal);
         }
     }
 
@@ -103,6 +113,14 @@ public final class RecentPlans {
     }
 
     private ArchivePlan planUnchecked(Path folder) {
+        CompletableFuture<ArchivePlan> renewal = ahead.get(folder);
+        if (renewal != null) {
+            try {
+                return renewal.join(); // already under way: sooner than starting over
+            } catch (CompletionException failed) {
+                // planned below, so that this request reports its own failure
+            }
+        }
         try {
             return planner.plan(folder);
         } catch (ArchiveFolderException e) {
