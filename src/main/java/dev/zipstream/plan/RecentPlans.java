@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
@@ -46,8 +47,8 @@ public final class RecentPlans {
     private final Cache<Path, ArchivePlan> plans;
     private final Duration refreshAfter;
     private final Executor background;
-    /** The plannings ahead of time in progress: a request that finds its plan expired waits for one of these. */
-    private final Map<Path, CompletableFuture<ArchivePlan>> ahead = new ConcurrentHashMap<>();
+    /** The plannings ahead of time queued or in progress: a request that finds its plan expired joins one. */
+    private final Map<Path, Renewal> ahead = new ConcurrentHashMap<>();
 
     /**
      * @param keepFor how long a plan is served after it was made; zero plans every request afresh
@@ -81,22 +82,34 @@ public final class RecentPlans {
         }
         Optional<Duration> age = plans.policy().expireAfterWrite().flatMap(expiry -> expiry.ageOf(folder));
         if (age.isPresent() && age.get().compareTo(refreshAfter) >= 0) {
-            CompletableFuture<ArchivePlan> renewal = new CompletableFuture<>();
+            Renewal renewal = new Renewal();
             if (ahead.putIfAbsent(folder, renewal) == null) {
-                background.execute(() -> renew(folder, renewal));
+                background.execute(() -> renewInBackground(folder, renewal));
             }
         }
         return plan;
     }
 
-    private void renew(Path folder, CompletableFuture<ArchivePlan> renewal) {
+    /**
+     * One planning ahead of time, run by whoever claims it first: the background task, or a request that finds
+     * the plan expired before the task started (so requests never wait for a task queued behind themselves).
+     */
+    private static final class Renewal {
+        final AtomicBoolean claimed = new AtomicBoolean();
+        final CompletableFuture<ArchivePlan> result = new CompletableFuture<>();
+    }
+
+    private void renewInBackground(Path folder, Renewal renewal) {
+        if (!renewal.claimed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             ArchivePlan plan = planner.plan(folder);
             // Completed before it is stored: a request waiting for it may hold the cache's lock on this folder.
-            renewal.complete(plan);
+            renewal.result.complete(plan);
             plans.put(folder, plan);
         } catch (ArchiveFolderException | RuntimeException e) {
-            renewal.completeExceptionally(e);
+            renewal.result.completeExceptionally(e);
             // The next request plans it in its own time and answers the failure as it should.
             plans.invalidate(folder);
             LOG.debugf("Planning %s ahead of time failed: %s", folder, e.getMessage());
@@ -113,18 +126,34 @@ public final class RecentPlans {
     }
 
     private ArchivePlan planUnchecked(Path folder) {
-        CompletableFuture<ArchivePlan> renewal = ahead.get(folder);
-        if (renewal != null) {
+        Renewal renewal = ahead.get(folder);
+        if (renewal != null && !renewal.claimed.compareAndSet(false, true)) {
             try {
-                return renewal.join(); // already under way: sooner than starting over
+                return renewal.result.join(); // under way: sooner than starting over
             } catch (CompletionException failed) {
                 // planned below, so that this request reports its own failure
             }
         }
         try {
-            return planner.plan(folder);
+            ArchivePlan plan = planner.plan(folder);
+            if (renewal != null) {
+                renewal.result.complete(plan);
+            }
+            return plan;
         } catch (ArchiveFolderException e) {
+            if (renewal != null) {
+                renewal.result.completeExceptionally(e);
+            }
             throw new PlanningFailed(e);
+        } catch (RuntimeException e) {
+            if (renewal != null) {
+                renewal.result.completeExceptionally(e);
+            }
+            throw e;
+        } finally {
+            if (renewal != null) {
+                ahead.remove(folder, renewal);
+            }
         }
     }
 

@@ -121,6 +121,8 @@ class RecentPlansTest {
         }
         assertNotSame(first, plans.plan(album));
         assertEquals(2, plannings.get(), "planned at 0 and again after 2 seconds, however often it was asked");
+        runBackground();
+        assertEquals(2, plannings.get(), "the request took over the queued planning: it does not run again");
     }
 
     @Test
