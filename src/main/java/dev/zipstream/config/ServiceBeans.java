@@ -28,8 +28,8 @@ public class ServiceBeans {
 
     @Produces
     @Singleton
-    RecentPlans recentPlans(ArchiveFolders folders, ServiceSettings settings) {
-        return new RecentPlans(folders::plan, Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
+    RecentPlans<Path> recentPlans(ArchiveFolders folders, ServiceSettings settings) {
+        return new RecentPlans<>(folders::plan, Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
                 settings.planCacheEntries(), Infrastructure.getDefaultWorkerPool());
     }
 

@@ -3,6 +3,7 @@ package dev.zipstream.http;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -39,11 +40,11 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
 
     private final ArchiveStreamer streamer;
     private final ArchiveMetrics metrics;
-    private final RecentPlans plans;
+    private final RecentPlans<Path> plans;
     /** Zero-copy unless turned off or chunks are paced; the connection decides the rest (TLS, HTTP/2...). */
     private final boolean zeroCopyAllowed;
 
-    public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics, RecentPlans plans,
+    public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics, RecentPlans<Path> plans,
             ServiceSettings settings) {
         this.streamer = streamer;
         this.metrics = metrics;

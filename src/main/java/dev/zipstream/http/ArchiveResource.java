@@ -37,12 +37,12 @@ public class ArchiveResource {
     static final int RETRY_AFTER_SECONDS = 30;
 
     private final ArchiveFolders folders;
-    private final RecentPlans plans;
+    private final RecentPlans<Path> plans;
     private final ArchiveMetrics metrics;
     private final boolean deflate;
     private final DownloadSlots slots;
 
-    public ArchiveResource(ArchiveFolders folders, RecentPlans plans, ArchiveMetrics metrics,
+    public ArchiveResource(ArchiveFolders folders, RecentPlans<Path> plans, ArchiveMetrics metrics,
             ServiceSettings settings, DownloadSlots slots) {
         this.folders = folders;
         this.plans = plans;

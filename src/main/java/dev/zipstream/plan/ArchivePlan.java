@@ -64,13 +64,12 @@ public final class ArchivePlan {
         digest.update(ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
         long offset = 0;
         long newestSecond = folderModified == null ? 0 : folderModified.getEpochSecond();
-        ByteBuffer scratch = ByteBuffer.allocate(FINGERPRINT_BYTES);
         for (Source source : sources) {
             ArchiveEntry entry = new ArchiveEntry(source.spec(), source.path(), source.stamp(), offset);
             entries.add(entry);
             offset = entry.endOffset();
             newestSecond = Math.max(newestSecond, source.spec().modifiedEpochSecond());
-            fingerprint(digest, source, scratch);
+            fingerprint(digest, source);
         }
         long centralDirectoryLength = 0;
         for (ArchiveEntry entry : entries) {
@@ -84,20 +83,15 @@ public final class ArchivePlan {
                 lastModified, etag);
     }
 
-    /** The name's length, then size, mtime, ctime, mode and the directory flag after the name. */
-    private static final int FINGERPRINT_BYTES = 29;
-
-    /** One entry's part of the ETag; {@code scratch} is reused from entry to entry (no garbage per entry). */
-    private static void fingerprint(MessageDigest digest, Source source, ByteBuffer scratch) {
+    private static void fingerprint(MessageDigest digest, Source source) {
         ZipEntrySpec spec = source.spec();
-        digest.update(scratch.clear().putInt(spec.name().length).array(), 0, 4);
+        digest.update(ByteBuffer.allocate(4).putInt(spec.name().length).array());
         digest.update(spec.name());
         long modifiedNanos = source.stamp() == null ? spec.modifiedEpochSecond() * 1_000_000_000L
                 : source.stamp().modifiedNanos();
         long changedNanos = source.stamp() == null ? 0 : source.stamp().changedNanos();
-        scratch.clear().putLong(spec.size()).putLong(modifiedNanos).putLong(changedNanos)
-                .putInt(spec.unixPermissions()).put((byte) (spec.directory() ? 1 : 0));
-        digest.update(scratch.array(), 0, FINGERPRINT_BYTES);
+        digest.update(ByteBuffer.allocate(29).putLong(spec.size()).putLong(modifiedNanos).putLong(changedNanos)
+                .putInt(spec.unixPermissions()).put((byte) (spec.directory() ? 1 : 0)).array());
     }
 
     private static MessageDigest sha256() {

@@ -1,6 +1,5 @@
 package dev.zipstream.plan;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,44 +32,47 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * folder asked for again in the second half of its plan's life is planned anew in the background, so the
  * requests for a busy folder (every segment of a download manager) never wait for its planning.
  */
-public final class RecentPlans {
+public final class RecentPlans<K> {
 
-    /** What makes a plan of a located folder (the file system's today; another storage's later). */
+    /**
+     * What makes the plan of a folder, named by a key (today the located folder's real path; whatever names a
+     * folder to another storage).
+     */
     @FunctionalInterface
-    public interface Planner {
-        ArchivePlan plan(Path folder) throws ArchiveFolderException;
+    public interface Planner<K> {
+        ArchivePlan plan(K folder) throws ArchiveFolderException;
     }
 
     private static final Logger LOG = Logger.getLogger(RecentPlans.class);
 
-    private final Planner planner;
-    private final Cache<Path, ArchivePlan> plans;
+    private final Planner<K> planner;
+    private final Cache<K, ArchivePlan> plans;
     private final Duration refreshAfter;
     private final Executor background;
     /** The plannings ahead of time queued or in progress: a request that finds its plan expired joins one. */
-    private final Map<Path, Renewal> ahead = new ConcurrentHashMap<>();
+    private final Map<K, Renewal> ahead = new ConcurrentHashMap<>();
 
     /**
      * @param keepFor how long a plan is served after it was made; zero plans every request afresh
      * @param maxEntries most archive entries all kept plans may hold together
      * @param background where a busy folder is planned anew ahead of its plan's expiry (blocking work)
      */
-    public RecentPlans(Planner planner, Duration keepFor, long maxEntries, Executor background) {
+    public RecentPlans(Planner<K> planner, Duration keepFor, long maxEntries, Executor background) {
         this(planner, keepFor, maxEntries, background, Ticker.systemTicker());
     }
 
-    RecentPlans(Planner planner, Duration keepFor, long maxEntries, Executor background, Ticker ticker) {
+    RecentPlans(Planner<K> planner, Duration keepFor, long maxEntries, Executor background, Ticker ticker) {
         this.planner = planner;
         this.refreshAfter = keepFor.dividedBy(2);
         this.background = background;
         this.plans = keepFor.isZero() || maxEntries == 0 ? null
                 : Caffeine.newBuilder().expireAfterWrite(keepFor).maximumWeight(maxEntries)
-                        .<Path, ArchivePlan>weigher((folder, plan) -> plan.entries().size() + 1)
+                        .<K, ArchivePlan>weigher((folder, plan) -> plan.entries().size() + 1)
                         .ticker(ticker).executor(Runnable::run).build();
     }
 
     /** The plan of a located folder: a recent one if there is one, else a new one. Blocking. */
-    public ArchivePlan plan(Path folder) throws ArchiveFolderException {
+    public ArchivePlan plan(K folder) throws ArchiveFolderException {
         if (plans == null) {
             return planner.plan(folder);
         }
@@ -99,7 +101,7 @@ public final class RecentPlans {
         final CompletableFuture<ArchivePlan> result = new CompletableFuture<>();
     }
 
-    private void renewInBackground(Path folder, Renewal renewal) {
+    private void renewInBackground(K folder, Renewal renewal) {
         if (!renewal.claimed.compareAndSet(false, true)) {
             return;
         }
@@ -125,7 +127,7 @@ public final class RecentPlans {
         }
     }
 
-    private ArchivePlan planUnchecked(Path folder) {
+    private ArchivePlan planUnchecked(K folder) {
         Renewal renewal = ahead.get(folder);
         if (renewal != null && !renewal.claimed.compareAndSet(false, true)) {
             try {

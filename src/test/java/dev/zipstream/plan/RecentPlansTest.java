@@ -42,7 +42,7 @@ class RecentPlansTest {
     final Ticker clock = nanos::get;
     final Queue<Runnable> background = new ArrayDeque<>();
     final AtomicInteger plannings = new AtomicInteger();
-    RecentPlans.Planner scanner;
+    RecentPlans.Planner<Path> scanner;
 
     @BeforeEach
     void folders() throws Exception {
@@ -59,8 +59,8 @@ class RecentPlansTest {
         };
     }
 
-    private RecentPlans plans(Duration keep, long maxEntries) {
-        return new RecentPlans(scanner, keep, maxEntries, background::add, clock);
+    private RecentPlans<Path> plans(Duration keep, long maxEntries) {
+        return new RecentPlans<>(scanner, keep, maxEntries, background::add, clock);
     }
 
     private void advance(double fractionOfKeep) {
@@ -75,7 +75,7 @@ class RecentPlansTest {
 
     @Test
     void requestsWithinTheWindowShareOnePlan() throws Exception {
-        RecentPlans plans = plans(KEEP, 1_000);
+        RecentPlans<Path> plans = plans(KEEP, 1_000);
         ArchivePlan first = plans.plan(album);
         advance(0.4);
         assertSame(first, plans.plan(album));
@@ -85,7 +85,7 @@ class RecentPlansTest {
 
     @Test
     void aBusyFolderIsPlannedAnewInTheBackgroundAndTheNewPlanServed() throws Exception {
-        RecentPlans plans = plans(KEEP, 1_000);
+        RecentPlans<Path> plans = plans(KEEP, 1_000);
         ArchivePlan first = plans.plan(album);
         advance(0.6);
         assertSame(first, plans.plan(album), "the request does not wait for the new planning");
@@ -104,7 +104,7 @@ class RecentPlansTest {
 
     @Test
     void anUnusedPlanExpiresAndTheFolderIsPlannedAgain() throws Exception {
-        RecentPlans plans = plans(KEEP, 1_000);
+        RecentPlans<Path> plans = plans(KEEP, 1_000);
         ArchivePlan first = plans.plan(album);
         advance(1.01);
         assertNotSame(first, plans.plan(album));
@@ -113,7 +113,7 @@ class RecentPlansTest {
 
     @Test
     void aPlanIsNotKeptAliveByUseAlone() throws Exception {
-        RecentPlans plans = plans(KEEP, 1_000);
+        RecentPlans<Path> plans = plans(KEEP, 1_000);
         ArchivePlan first = plans.plan(album);
         for (int i = 0; i < 4; i++) {
             advance(0.3); // the background planning is queued but never runs
@@ -127,7 +127,7 @@ class RecentPlansTest {
 
     @Test
     void foldersAreKeptApart() throws Exception {
-        RecentPlans plans = plans(KEEP, 1_000);
+        RecentPlans<Path> plans = plans(KEEP, 1_000);
         assertNotEquals(plans.plan(album).etag(), plans.plan(other).etag());
         plans.plan(album);
         plans.plan(other);
@@ -136,7 +136,7 @@ class RecentPlansTest {
 
     @Test
     void aFailureIsNotKept() throws Exception {
-        RecentPlans plans = plans(KEEP, 1_000);
+        RecentPlans<Path> plans = plans(KEEP, 1_000);
         Path missing = root.resolve("missing");
         assertThrows(ArchiveFolderException.Unreadable.class, () -> plans.plan(missing));
         Fixtures.write(missing.resolve("now.jpg"), 10, 1);
@@ -146,7 +146,7 @@ class RecentPlansTest {
 
     @Test
     void aFolderThatFailsToPlanInTheBackgroundIsNoLongerServed() throws Exception {
-        RecentPlans plans = plans(KEEP, 1_000);
+        RecentPlans<Path> plans = plans(KEEP, 1_000);
         plans.plan(other);
         advance(0.6);
         plans.plan(other);
@@ -159,7 +159,7 @@ class RecentPlansTest {
 
     @Test
     void aForgottenPlanIsPlannedAgainButANewerOneIsNotForgotten() throws Exception {
-        RecentPlans plans = plans(KEEP, 1_000);
+        RecentPlans<Path> plans = plans(KEEP, 1_000);
         ArchivePlan first = plans.plan(album);
         plans.forget(first);
         ArchivePlan second = plans.plan(album);
@@ -172,7 +172,7 @@ class RecentPlansTest {
     @Test
     void keptPlansHoldNoMoreEntriesThanTheBound() throws Exception {
         // album has 3 entries (weight 4), other 1 (weight 2): both do not fit in 5
-        RecentPlans plans = plans(KEEP, 5);
+        RecentPlans<Path> plans = plans(KEEP, 5);
         plans.plan(album);
         plans.plan(other);
         plans.plan(album);
@@ -182,7 +182,7 @@ class RecentPlansTest {
 
     @Test
     void zeroSecondsPlansEveryRequest() throws Exception {
-        RecentPlans plans = plans(Duration.ZERO, 1_000);
+        RecentPlans<Path> plans = plans(Duration.ZERO, 1_000);
         plans.plan(album);
         plans.plan(album);
         assertEquals(2, plannings.get());
