@@ -45,7 +45,11 @@ public final class CommandLine {
             new Option("not_found_limit", "not.found.limit", Defaults.NOT_FOUND_LIMIT, false,
                     "not-found answers per client per minute before 429 (0 = off)"),
             new Option("trusted_proxies", "trusted.proxies", Defaults.TRUSTED_PROXIES, false,
-                    "proxy addresses/CIDRs whose X-Forwarded-For is believed, comma-separated"));
+                    "proxy addresses/CIDRs whose X-Forwarded-For is believed, comma-separated"),
+            new Option("plan_cache_seconds", "plan.cache.seconds", Defaults.PLAN_CACHE_SECONDS, false,
+                    "seconds a folder's plan is reused by later requests (0 = plan every request)"),
+            new Option("plan_cache_entries", "plan.cache.entries", Defaults.PLAN_CACHE_ENTRIES, false,
+                    "most archive entries the reused plans may hold together"));
 
     /** A flag that does not exist, or lacks its value. */
     public static final class UsageException extends Exception {

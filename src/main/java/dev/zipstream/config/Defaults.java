@@ -22,6 +22,8 @@ public final class Defaults {
     public static final String NOT_FOUND_LIMIT = "30";
     /** None: no {@code @WithDefault}, since an empty default means "missing" to the configuration. */
     public static final String TRUSTED_PROXIES = "";
+    public static final String PLAN_CACHE_SECONDS = "4";
+    public static final String PLAN_CACHE_ENTRIES = "100000";
 
     private Defaults() {
     }

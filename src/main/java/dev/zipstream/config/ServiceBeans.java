@@ -25,6 +25,7 @@ import dev.zipstream.http.ClientAddress;
 import dev.zipstream.http.NotFoundThrottle;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ArchiveStreamer;
 
 /** Builds the service's plain-Java parts from the settings; the format and streaming layers know no CDI. */
@@ -36,6 +37,13 @@ public class ServiceBeans {
     @Singleton
     ArchiveFolders archiveFolders(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
         return new ArchiveFolders(Path.of(settings.folderPath()), readAccess);
+    }
+
+    @Produces
+    @Singleton
+    RecentPlans<Path> recentPlans(ArchiveFolders folders, ServiceSettings settings) {
+        return new RecentPlans<>(folders::plan, Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
+                settings.planCacheEntries(), Infrastructure.getDefaultWorkerPool());
     }
 
     /** Whether the service user may read a file; tests replace it, since root may read anything. */

@@ -113,4 +113,17 @@ public interface ServiceSettings {
      */
     @WithName("trusted.proxies")
     Optional<List<String>> trustedProxies();
+
+    /**
+     * {@code PLAN_CACHE_SECONDS}: how long a folder's plan (its listing, sizes, stamps and ETag) is reused by later
+     * requests for the same folder; 0 plans every request afresh. Default 4.
+     */
+    @WithName("plan.cache.seconds")
+    @WithDefault(Defaults.PLAN_CACHE_SECONDS)
+    double planCacheSeconds();
+
+    /** {@code PLAN_CACHE_ENTRIES}: most archive entries all reused plans may hold together. Default 100000. */
+    @WithName("plan.cache.entries")
+    @WithDefault(Defaults.PLAN_CACHE_ENTRIES)
+    int planCacheEntries();
 }

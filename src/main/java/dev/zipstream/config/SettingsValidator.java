@@ -52,6 +52,13 @@ public final class SettingsValidator {
                 return Optional.of("TRUSTED_PROXIES: " + e.getMessage());
             }
         }
+        if (!(settings.planCacheSeconds() >= 0) || settings.planCacheSeconds() > 3600) {
+            return Optional.of("PLAN_CACHE_SECONDS must be a number of seconds from 0 to 3600, got "
+                    + settings.planCacheSeconds());
+        }
+        if (settings.planCacheEntries() < 0) {
+            return Optional.of("PLAN_CACHE_ENTRIES must be >= 0, got " + settings.planCacheEntries());
+        }
         return Optional.empty();
     }
 }

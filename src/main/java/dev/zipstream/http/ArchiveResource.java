@@ -21,6 +21,7 @@ import dev.zipstream.observability.LogText;
 import dev.zipstream.plan.ArchiveFolderException;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.ArchivePlan;
+import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ByteRange;
 
 /**
@@ -36,13 +37,15 @@ public class ArchiveResource {
     static final int RETRY_AFTER_SECONDS = 30;
 
     private final ArchiveFolders folders;
+    private final RecentPlans<Path> plans;
     private final ArchiveMetrics metrics;
     private final boolean deflate;
     private final DownloadSlots slots;
 
-    public ArchiveResource(ArchiveFolders folders, ArchiveMetrics metrics, ServiceSettings settings,
-            DownloadSlots slots) {
+    public ArchiveResource(ArchiveFolders folders, RecentPlans<Path> plans, ArchiveMetrics metrics,
+            ServiceSettings settings, DownloadSlots slots) {
         this.folders = folders;
+        this.plans = plans;
         this.metrics = metrics;
         this.deflate = settings.compression() == ServiceSettings.Compression.DEFLATE;
         this.slots = slots;
@@ -77,7 +80,7 @@ public class ArchiveResource {
         }
         ArchivePlan plan;
         try {
-            plan = folders.plan(folder.get());
+            plan = plans.plan(folder.get());
         } catch (ArchiveFolderException.OutsideRoot e) {
             return notFound(hash, headers, e.getMessage());
         } catch (ArchiveFolderException e) {
