@@ -2,10 +2,12 @@
 # Benchmarks archive-service against nginx (sendfile of the very same ZIP bytes, prebuilt) and a peer streaming
 # ZIP server (zipstream-ng). See bench/README.md. Only talks to 127.0.0.1; every load is bounded in time.
 #
-#   bench/run.sh [--quick] [--only a,b,c,d,e,f] [--rounds N] [--no-build]
+#   bench/run.sh [--quick] [--only a,b,c,d,e,f,g,h,i] [--rounds N] [--no-build]
 #
-# Environment: BENCH_DATA (data dir, default /tmp/benchdata), SVC_PORT/NGX_PORT/PEER_PORT (18080/18081/18082),
-# SVC_JVM_OPTS (default -Xmx256m), SVC_ARGS (extra service flags), BENCH_KEEP=1 keeps the temp dir with logs.
+# Environment: BENCH_DATA (data dir, default /tmp/benchdata), W64K_ROOT (figure g's root, default /tmp/bench-w64k),
+# SVC_PORT/NGX_PORT/PEER_PORT/BASE_PORT (18080/18081/18082/18083), SVC_JAVA (default java), SVC_JVM_OPTS (default
+# -Xmx256m), SVC_ARGS (extra service flags), BENCH_KEEP=1 keeps the temp dir with logs. BASE_JAR, BASE_JAVA and/or
+# BASE_JVM_OPTS add a second service ("base", e.g. the previous commit's jar) measured in the same rounds.
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -20,13 +22,18 @@ Figures:
   e  time to first byte of huge/ (5 GiB sparse file), service restarted before each round (cold CRC): ms
   f  1000 concurrent slow downloads (50 KiB/s each, 15 s, bench/slowclients.py) of seedlike/, fresh server,
      service -Xmx256m: errors, peak RSS (VmHWM), time to first byte of a new request during the storm
+  g  w64k/ (65,536 files of 100 bytes in 64 folders, bench/mkw64k.sh): HEAD and Range p50/p99 while 8 segmented
+     downloads (aria2c -x 8) run, the full download (CRCs cached) against tar cf - and bsdtar of the same folder,
+     time to first byte, peak RSS
+  h  aria2c -x 8 -s 8 of big/ (service, nginx), checked byte for byte against a single download: MiB/s
+  i  the first 8 s of load after a start (wrk -t2 -c32 on seedlike/, no warm-up): MiB/s and CPU s per GiB
 EOF
 }
 
 ARGS="$*"
 QUICK=0
 BUILD=1
-ONLY=a,b,c,d,e,f
+ONLY=a,b,c,d,e,f,g,h,i
 ROUNDS=
 while [ $# -gt 0 ]; do
     case $1 in
@@ -41,7 +48,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[[ $ONLY =~ ^[a-f](,[a-f])*$ ]] || { echo "run.sh: --only takes letters a-f separated by commas" >&2; exit 2; }
+[[ $ONLY =~ ^[a-i](,[a-i])*$ ]] || { echo "run.sh: --only takes letters a-i separated by commas" >&2; exit 2; }
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -49,9 +56,21 @@ BENCH_DATA=${BENCH_DATA:-/tmp/benchdata}
 SVC_PORT=${SVC_PORT:-18080}
 NGX_PORT=${NGX_PORT:-18081}
 PEER_PORT=${PEER_PORT:-18082}
+BASE_PORT=${BASE_PORT:-18083}
+W64K_ROOT=${W64K_ROOT:-/tmp/bench-w64k}
+SVC_JAVA=${SVC_JAVA:-java}
 SVC_JVM_OPTS=${SVC_JVM_OPTS:--Xmx256m}
 SVC_ARGS=${SVC_ARGS:-}
 JAR=$REPO/target/quarkus-app/quarkus-run.jar
+# "base": a second service measured in the same rounds (before/after a change), when any BASE_* is given.
+BASE=0
+if [ -n "${BASE_JAR:-}${BASE_JAVA:-}${BASE_JVM_OPTS:-}" ]; then BASE=1; fi
+BASE_JAR=${BASE_JAR:-$JAR}
+BASE_JAVA=${BASE_JAVA:-$SVC_JAVA}
+BASE_JVM_OPTS=${BASE_JVM_OPTS:-$SVC_JVM_OPTS}
+SERVICES=svc
+[ "$BASE" = 1 ] && SERVICES="svc base"
+SERVERS="$SERVICES ngx peer"
 OUT=$HERE/out
 if [ "$QUICK" = 1 ]; then
     ROUNDS=${ROUNDS:-2}; WRK_SECS=3; STORM_N=200; STORM_SECS=6
@@ -84,10 +103,12 @@ peer_python() {
 missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v wrk >/dev/null || missing+=(wrk)
+if want g || want h; then command -v aria2c >/dev/null || missing+=(aria2); fi
+if want g; then command -v bsdtar >/dev/null || missing+=(libarchive-tools); fi
 command -v pgrep >/dev/null || missing+=(procps)
 [ -n "$NGINX" ] || missing+=(nginx)
 peer_python >/dev/null || missing+=(python3-zipstream-ng)
-command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v "$SVC_JAVA" >/dev/null || missing+=(openjdk-17-jdk-headless)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]} with apt-get"
     $SUDO apt-get update -q
@@ -106,8 +127,8 @@ fi
 # ---------------------------------------------------------------------------------------------------- data, build
 log "data set in $BENCH_DATA"
 "$HERE/mkdata.sh" "$BENCH_DATA" >/dev/null
-PRE=$BENCH_DATA/.prebuilt
-mkdir -p "$PRE" "$OUT"
+if want g; then log "w64k/ in $W64K_ROOT"; "$HERE/mkw64k.sh" "$W64K_ROOT"; fi
+mkdir -p "$OUT"
 
 if [ "$BUILD" = 1 ]; then
     log "building the service (./mvnw -B -q package -DskipTests)"
@@ -116,8 +137,11 @@ fi
 [ -f "$JAR" ] || die "$JAR is missing: build first or drop --no-build"
 
 WORK=$(mktemp -d /tmp/bench.XXXXXX)
-mkdir -p "$WORK/res" "$WORK/nginx"
-SVC_PID='' NGX_PID='' PEER_PID='' STORM_PID=''
+# The archives nginx sends: this run's own (the data set is shared by other runs and never written to).
+PRE=$WORK/prebuilt
+mkdir -p "$WORK/res" "$WORK/nginx" "$PRE"
+SVC_PID='' BASE_PID='' NGX_PID='' PEER_PID='' STORM_PID='' LOAD_PIDS=''
+SVC_ROOT=$BENCH_DATA
 
 stop_pid() { # pid: TERM, wait up to 10 s, then KILL
     local pid=$1 i
@@ -130,7 +154,8 @@ stop_pid() { # pid: TERM, wait up to 10 s, then KILL
 cleanup() {
     local rc=$?
     [ -n "$STORM_PID" ] && { pkill -P "$STORM_PID" 2>/dev/null || true; stop_pid "$STORM_PID"; }
-    stop_pid "$SVC_PID"; stop_pid "$NGX_PID"; stop_pid "$PEER_PID"
+    stop_load
+    stop_pid "$SVC_PID"; stop_pid "$BASE_PID"; stop_pid "$NGX_PID"; stop_pid "$PEER_PID"
     cp "$WORK/service.log" "$OUT/service.log" 2>/dev/null || true
     if [ "${BENCH_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
@@ -148,14 +173,21 @@ wait_port() { # port pid name log: up to 60 s for any HTTP answer
     die "$3 did not answer on port $1 within 60 s"
 }
 
-start_service() {
-    port_busy "$SVC_PORT" && die "port $SVC_PORT is taken"
+launch_service() { # port java jvm-options jar log: starts one service on $SVC_ROOT, prints its pid
+    port_busy "$1" && die "port $1 is taken"
     # cwd = temp dir, so the repository's .env is not read; the flag sets the folder anyway.
     # shellcheck disable=SC2086
-    (cd "$WORK" && exec java $SVC_JVM_OPTS -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$SVC_PORT" \
-        -jar "$JAR" --folder_path "$BENCH_DATA" $SVC_ARGS >>"$WORK/service.log" 2>&1) &
-    SVC_PID=$!
+    (cd "$WORK" && exec "$2" $3 -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" \
+        -jar "$4" --folder_path "$SVC_ROOT" $SVC_ARGS >>"$5" 2>&1) &
+    echo $!
+}
+start_service() {
+    SVC_PID=$(launch_service "$SVC_PORT" "$SVC_JAVA" "$SVC_JVM_OPTS" "$JAR" "$WORK/service.log")
     wait_port "$SVC_PORT" "$SVC_PID" service "$WORK/service.log"
+}
+start_base() {
+    BASE_PID=$(launch_service "$BASE_PORT" "$BASE_JAVA" "$BASE_JVM_OPTS" "$BASE_JAR" "$WORK/base.log")
+    wait_port "$BASE_PORT" "$BASE_PID" base "$WORK/base.log"
 }
 start_nginx() {
     port_busy "$NGX_PORT" && die "port $NGX_PORT is taken"
@@ -201,6 +233,7 @@ start_peer() {
 restart() { # server
     case $1 in
         svc) stop_pid "$SVC_PID"; start_service ;;
+        base) stop_pid "$BASE_PID"; start_base ;;
         ngx) stop_pid "$NGX_PID"; start_nginx ;;
         peer) stop_pid "$PEER_PID"; start_peer ;;
     esac
@@ -208,6 +241,7 @@ restart() { # server
 server_pids() { # server: the processes whose CPU and memory count
     case $1 in
         svc) echo "$SVC_PID" ;;
+        base) echo "$BASE_PID" ;;
         ngx) echo "$NGX_PID" "$(pgrep -P "$NGX_PID" || true)" ;;
         peer) echo "$PEER_PID" ;;
     esac
@@ -225,6 +259,7 @@ status_kb() { # field pids...: a /proc/PID/status field (kB) summed
 req() { # server folder
     case $1 in
         svc) REQ=("http://127.0.0.1:$SVC_PORT/archive/$2/") ;;
+        base) REQ=("http://127.0.0.1:$BASE_PORT/archive/$2/") ;;
         ngx) REQ=("http://127.0.0.1:$NGX_PORT/$2.zip") ;;
         peer) REQ=(--data "files=$2" "http://127.0.0.1:$PEER_PORT/") ;;
     esac
@@ -236,6 +271,11 @@ dl() { # server folder -> "size seconds"; whole body to /dev/null
     read -r code size t <<<"$out"
     [ "$code" = 200 ] || { log "$1 $2: download failed (HTTP ${code:-none})"; return 1; }
     echo "$size $t"
+}
+dl_secs() { # server folder -> seconds of one download
+    local out
+    out=$(dl "$1" "$2") || { echo nan; return 0; }
+    awk '{printf "%.3f\n", $2}' <<<"$out"
 }
 mibs() { # server folder -> MiB/s of one download
     local out size t
@@ -278,32 +318,86 @@ prebuild() { # folder: the service's archive, saved once for nginx (and warms th
 }
 warm() { # folder: one unmeasured download from each server
     local s
-    for s in svc ngx peer; do dl "$s" "$1" >/dev/null || true; done
+    for s in $SERVERS; do dl "$s" "$1" >/dev/null || true; done
 }
 note() { echo "- $*" >>"$WORK/notes"; log "$*"; }
-OOMS=0
+load_note() { # figure: the machine's load when a figure starts (the machine may be shared)
+    echo "$1: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/loads"
+}
+declare -A OOMS=([svc]=0 [base]=0)
+PROBE=names # the folder whose HEAD tells that a service still answers
 ensure_svc() { # figure [folder]: restart a service that stopped answering (e.g. after an OutOfMemoryError)
-    local code ooms
-    code=$(curl -s -o /dev/null -I --max-time 10 -w '%{http_code}' "http://127.0.0.1:$SVC_PORT/archive/names/") || true
-    ooms=$(grep -c OutOfMemoryError "$WORK/service.log" || true)
-    if [ "$ooms" -gt "$OOMS" ]; then
-        # a JVM past an OutOfMemoryError is in no known state (and may burn CPU in GC): start afresh
-        note "figure $1: the service logged OutOfMemoryError ($((ooms - OOMS)) lines), HEAD answer ${code:-none}; restarted it"
-        OOMS=$ooms
-    elif [ "$code" = 200 ]; then
-        return 0
-    else
-        note "figure $1: the service did not answer a HEAD within 10 s (HTTP ${code:-none}); restarted it"
-    fi
-    restart svc
-    if [ -n "${2:-}" ]; then dl svc "$2" >/dev/null || true; fi
+    local code ooms s port logf
+    for s in $SERVICES; do
+        if [ "$s" = svc ]; then port=$SVC_PORT logf=$WORK/service.log; else port=$BASE_PORT logf=$WORK/base.log; fi
+        code=$(curl -s -o /dev/null -I --max-time 10 -w '%{http_code}' "http://127.0.0.1:$port/archive/$PROBE/") || true
+        ooms=$(grep -c OutOfMemoryError "$logf" || true)
+        if [ "$ooms" -gt "${OOMS[$s]}" ]; then
+            # a JVM past an OutOfMemoryError is in no known state (and may burn CPU in GC): start afresh
+            note "figure $1: $s logged OutOfMemoryError ($((ooms - OOMS[$s])) lines), HEAD answer ${code:-none}; restarted it"
+            OOMS[$s]=$ooms
+        elif [ "$code" = 200 ]; then
+            continue
+        else
+            note "figure $1: $s did not answer a HEAD within 10 s (HTTP ${code:-none}); restarted it"
+        fi
+        restart "$s"
+        if [ -n "${2:-}" ]; then dl "$s" "$2" >/dev/null || true; fi
+    done
+}
+
+# A background load: N loops of one segmented download each (aria2c -x 8 -s 8), until stop_load.
+start_load() { # server folder n
+    local i url
+    req "$1" "$2"
+    url=${REQ[${#REQ[@]} - 1]}
+    for i in $(seq 1 "$3"); do
+        mkdir -p "$WORK/load/$i"
+        (while :; do
+            aria2c -q -x 8 -s 8 -k 1M --file-allocation=none --allow-overwrite=true --auto-file-renaming=false \
+                --max-tries=1 -d "$WORK/load/$i" -o load.zip "$url" >/dev/null 2>&1 || sleep 0.1
+        done) &
+        LOAD_PIDS="$LOAD_PIDS $!"
+    done
+}
+stop_load() {
+    local p
+    for p in $LOAD_PIDS; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    LOAD_PIDS=''
+    rm -rf "$WORK/load"
+}
+percentile() { # file p -> the p-th percentile (nearest rank) of its numbers
+    sort -g "$1" | awk -v p="$2" '{a[NR] = $1} END {if (NR == 0) print "nan"; else {r = int(p / 100 * NR + 0.999999); if (r < 1) r = 1; printf "%.1f\n", a[r]}}'
+}
+# wrk with 32 connections for N seconds against a server; records MiB/s and CPU s per GiB under key and key_cpu.
+wrk_run() { # key server seconds
+    local key=$1 s=$2 secs=$3 url method='' body='' pids t0 t1 line bytes us errs
+    req "$s" seedlike
+    url=${REQ[${#REQ[@]} - 1]}
+    [ "$s" = peer ] && method=POST body=files=seedlike
+    pids=$(server_pids "$s")
+    # shellcheck disable=SC2086
+    t0=$(cpu_ticks $pids)
+    WRK_METHOD=$method WRK_BODY=$body timeout $((secs + 60)) \
+        wrk -t2 -c"$WRK_CONNS" -d"${secs}s" --timeout 30s -s "$HERE/wrk-report.lua" "$url" >"$WORK/wrk.out"
+    # shellcheck disable=SC2086
+    t1=$(cpu_ticks $pids)
+    line=$(grep '^BENCH ' "$WORK/wrk.out") || { cat "$WORK/wrk.out" >&2; die "wrk printed no result"; }
+    bytes=$(sed 's/.*bytes=\([0-9]*\).*/\1/' <<<"$line")
+    us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<<"$line")
+    errs=$(sed 's/.*errors=\([0-9]*\) status_errors=\([0-9]*\).*/\1 \2/' <<<"$line" | awk '{print $1 + $2}')
+    record "$key" "$s" "$(awk -v b="$bytes" -v us="$us" 'BEGIN {printf "%.1f\n", b / (us / 1e6) / 1048576}')"
+    record "${key}_cpu" "$s" "$(awk -v t="$((t1 - t0))" -v hz="$CLK_TCK" -v b="$bytes" \
+        'BEGIN {if (b == 0) print "nan"; else printf "%.3f\n", (t / hz) / (b / 1073741824)}')"
+    record "${key}_err" "$s" "$errs"
 }
 
 # ---------------------------------------------------------------------------------------------------- servers
-log "starting service on $SVC_PORT ($SVC_JVM_OPTS), nginx on $NGX_PORT, zipstream-ng on $PEER_PORT"
+log "starting service on $SVC_PORT ($SVC_JAVA $SVC_JVM_OPTS)$([ "$BASE" = 1 ] && echo ", base on $BASE_PORT ($BASE_JAVA $BASE_JVM_OPTS, $BASE_JAR)"), nginx on $NGX_PORT, zipstream-ng on $PEER_PORT"
 start_service
-if want a || want b; then prebuild big; fi
-if want c || want f; then prebuild seedlike; fi
+[ "$BASE" = 1 ] && start_base
+if want a || want b || want h; then prebuild big; fi
+if want c || want f || want i; then prebuild seedlike; fi
 if want d; then prebuild many; fi
 if want e; then prebuild huge; fi
 start_nginx
@@ -312,19 +406,23 @@ start_peer
 # ---------------------------------------------------------------------------------------------------- figures
 if want a; then
     log "a: big/ (1 GiB), warm CRC cache, $ROUNDS rounds"
+    load_note a
     ensure_svc a big
     warm big
     for _ in $(seq 1 "$ROUNDS"); do
-        for s in svc ngx peer; do measure a "$s" mibs "$s" big; done
+        for s in $SERVERS; do measure a "$s" mibs "$s" big; done
         ensure_svc a big
     done
 fi
 
 if want b; then
     log "b: first download of big/ after a restart, $ROUNDS rounds"
+    load_note b
     for _ in $(seq 1 "$ROUNDS"); do
-        restart svc
-        measure b svc mibs svc big
+        for s in $SERVICES; do
+            restart "$s"
+            measure b "$s" mibs "$s" big
+        done
         measure b ngx mibs ngx big
         ensure_svc b
     done
@@ -332,11 +430,12 @@ fi
 
 if want c; then
     log "c: seedlike/ x $WRK_CONNS connections, wrk ${WRK_SECS}s, $ROUNDS rounds"
+    load_note c
     ensure_svc c seedlike
     warm seedlike
     # A JVM compiles its hot paths in its first seconds under load; a service in production is past that.
-    # One unmeasured wrk run per server, so every server is measured warm.
-    for s in svc ngx peer; do
+    # One unmeasured wrk run per server, so every server is measured warm (figure i measures the cold start).
+    for s in $SERVERS; do
         req "$s" seedlike
         method='' body=''
         [ "$s" = peer ] && method=POST body=files=seedlike
@@ -344,48 +443,119 @@ if want c; then
             -s "$HERE/wrk-report.lua" "${REQ[${#REQ[@]} - 1]}" >/dev/null 2>&1 || true
     done
     for _ in $(seq 1 "$ROUNDS"); do
-        for s in svc ngx peer; do
-            req "$s" seedlike
-            url=${REQ[${#REQ[@]} - 1]}
-            method='' body=''
-            [ "$s" = peer ] && method=POST body=files=seedlike
-            pids=$(server_pids "$s")
-            # shellcheck disable=SC2086
-            t0=$(cpu_ticks $pids)
-            WRK_METHOD=$method WRK_BODY=$body timeout $((WRK_SECS + 60)) \
-                wrk -t2 -c"$WRK_CONNS" -d"${WRK_SECS}s" --timeout 30s -s "$HERE/wrk-report.lua" "$url" >"$WORK/wrk.out"
-            # shellcheck disable=SC2086
-            t1=$(cpu_ticks $pids)
-            line=$(grep '^BENCH ' "$WORK/wrk.out") || { cat "$WORK/wrk.out" >&2; die "wrk printed no result"; }
-            bytes=$(sed 's/.*bytes=\([0-9]*\).*/\1/' <<<"$line")
-            us=$(sed 's/.*duration_us=\([0-9]*\).*/\1/' <<<"$line")
-            errs=$(sed 's/.*errors=\([0-9]*\) status_errors=\([0-9]*\).*/\1 \2/' <<<"$line" | awk '{print $1 + $2}')
-            record c "$s" "$(awk -v b="$bytes" -v us="$us" 'BEGIN {printf "%.1f\n", b / (us / 1e6) / 1048576}')"
-            record c_cpu "$s" "$(awk -v t="$((t1 - t0))" -v hz="$CLK_TCK" -v b="$bytes" \
-                'BEGIN {if (b == 0) print "nan"; else printf "%.3f\n", (t / hz) / (b / 1073741824)}')"
-            record c_err "$s" "$errs"
-            if [ "$s" = svc ]; then ensure_svc c seedlike; fi
+        for s in $SERVERS; do
+            wrk_run c "$s" "$WRK_SECS"
+            if [ "$s" = svc ] || [ "$s" = base ]; then ensure_svc c seedlike; fi
+        done
+    done
+fi
+
+if want i; then
+    log "i: the first ${WRK_SECS}s of load after a start: seedlike/ x $WRK_CONNS, no warm-up, $ROUNDS rounds"
+    load_note i
+    for _ in $(seq 1 "$ROUNDS"); do
+        for s in $SERVICES ngx; do
+            restart "$s"
+            wrk_run i "$s" "$WRK_SECS"
         done
     done
 fi
 
 if want d; then
     log "d: time to first byte of many/ (4000 files), $ROUNDS rounds"
+    load_note d
     ensure_svc d many
     warm many
     for _ in $(seq 1 "$ROUNDS"); do
-        for s in svc ngx peer; do measure d "$s" ttfb_ms "$s" many 60; done
+        for s in $SERVERS; do measure d "$s" ttfb_ms "$s" many 60; done
         ensure_svc d many
     done
 fi
 
 if want e; then
     log "e: time to first byte of huge/ (5 GiB sparse), cold CRC cache, $ROUNDS rounds"
+    load_note e
     for _ in $(seq 1 "$ROUNDS"); do
-        restart svc
-        for s in svc ngx peer; do measure e "$s" ttfb_ms "$s" huge 300; done
+        for s in $SERVICES; do restart "$s"; done
+        for s in $SERVERS; do measure e "$s" ttfb_ms "$s" huge 300; done
         ensure_svc e
     done
+fi
+
+aria_big() { # server -> MiB/s of aria2c -x 8 -s 8 downloading big/; fails the run unless byte for byte the archive
+    local t0 t1 size
+    req "$1" big
+    rm -f "$WORK/aria/big.zip"
+    mkdir -p "$WORK/aria"
+    t0=$(date +%s.%N)
+    aria2c -q -x 8 -s 8 -k 1M --file-allocation=none --allow-overwrite=true --auto-file-renaming=false \
+        --max-tries=1 -d "$WORK/aria" -o big.zip "${REQ[${#REQ[@]} - 1]}" >"$WORK/aria.log" 2>&1 \
+        || { cat "$WORK/aria.log" >&2; die "aria2c from $1 failed"; }
+    t1=$(date +%s.%N)
+    cmp -s "$WORK/aria/big.zip" "$PRE/big.zip" || die "aria2c's big.zip from $1 differs from a single download's"
+    size=$(stat -c %s "$WORK/aria/big.zip")
+    rm -f "$WORK/aria/big.zip"
+    awk -v b="$size" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.1f\n", b / (t1 - t0) / 1048576}'
+}
+if want h; then
+    log "h: aria2c -x 8 -s 8 of big/, checked byte for byte, $ROUNDS rounds"
+    load_note h
+    ensure_svc h big
+    for _ in $(seq 1 "$ROUNDS"); do
+        for s in $SERVICES ngx; do measure h "$s" aria_big "$s"; done
+        ensure_svc h big
+    done
+fi
+
+timed() { # command... -> seconds it took (its output to /dev/null through a pipe: GNU tar skips reading for /dev/null)
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" | cat >/dev/null
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'
+}
+w64k_round() { # service: one round of figure g
+    local s=$1 url i deadline
+    req "$s" w64k
+    url=${REQ[${#REQ[@]} - 1]}
+    measure g_full "$s" dl_secs "$s" w64k
+    measure g_ttfb "$s" ttfb_ms "$s" w64k 60
+    : >"$WORK/head.ms"; : >"$WORK/range.ms"
+    start_load "$s" w64k "$G_LOAD"
+    sleep 1
+    # G_SAMPLES of each, or as many as fit in 30 s; a request not answered within 10 s counts as 10,000 ms.
+    deadline=$(($(date +%s) + 30))
+    for i in $(seq 1 "$G_SAMPLES"); do
+        [ "$(date +%s)" -lt "$deadline" ] || break
+        { curl -s -o /dev/null -I --max-time 10 -w '%{time_total}\n' "$url" || true; } \
+            | awk '{printf "%.1f\n", $1 * 1000}' >>"$WORK/head.ms"
+        # a span in the middle, as a segment or a remote-zip reader asks: time to its first byte
+        { curl -s -o /dev/null -r "$((i * 97531))-$((i * 97531 + 65535))" --max-time 10 \
+            -w '%{time_starttransfer}\n' "$url" || true; } | awk '{printf "%.1f\n", ($1 > 0 ? $1 : 10) * 1000}' >>"$WORK/range.ms"
+    done
+    stop_load
+    record g_head50 "$s" "$(percentile "$WORK/head.ms" 50)"
+    record g_head99 "$s" "$(percentile "$WORK/head.ms" 99)"
+    record g_range50 "$s" "$(percentile "$WORK/range.ms" 50)"
+    record g_range99 "$s" "$(percentile "$WORK/range.ms" 99)"
+    # shellcheck disable=SC2046
+    record g_rss "$s" "$(awk -v k="$(status_kb VmHWM $(server_pids "$s"))" 'BEGIN {printf "%.0f\n", k / 1024}')"
+}
+if want g; then
+    G_LOAD=8
+    G_SAMPLES=$([ "$QUICK" = 1 ] && echo 20 || echo 50)
+    log "g: w64k/ (65,536 files), HEAD and Range under $G_LOAD segmented downloads, full download vs tar, $ROUNDS rounds"
+    load_note g
+    SVC_ROOT=$W64K_ROOT PROBE=w64k
+    for s in $SERVICES; do restart "$s"; dl "$s" w64k >/dev/null; done # the CRCs cached, as in production
+    for _ in $(seq 1 "$ROUNDS"); do
+        for s in $SERVICES; do w64k_round "$s"; done
+        measure g_full tar timed tar cf - -C "$W64K_ROOT" w64k
+        measure g_full bsdtar timed bsdtar --format zip --options zip:compression=store -cf - -C "$W64K_ROOT" w64k
+        ensure_svc g w64k
+    done
+    SVC_ROOT=$BENCH_DATA PROBE=names
+    for s in $SERVICES; do restart "$s"; done
 fi
 
 storm() { # server: STORM_N slow downloads of seedlike/ against a fresh server (bench/slowclients.py)
@@ -421,28 +591,45 @@ storm() { # server: STORM_N slow downloads of seedlike/ against a fresh server (
     record f_ttfb "$s" "$(printf '%s\n' "${probes[@]:-nan}" >"$WORK/probes" && median "$WORK/probes")"
     record f_kbs "$s" "$(field mean_kib_s)"
     record f_minkbs "$s" "$(field min_kib_s)"
-    if [ "$s" = svc ]; then ensure_svc f; fi
+    if [ "$s" = svc ] || [ "$s" = base ]; then ensure_svc f; fi
     log "  $s: $line $(cat "$WORK/storm.err"); peak RSS $((max_rss / 1024)) MiB; probes ${probes[*]:-none} ms"
 }
 if want f; then
     log "f: $STORM_N slow downloads ($STORM_RATE B/s each, ${STORM_SECS}s) of seedlike/, $ROUNDS rounds"
+    load_note f
     for _ in $(seq 1 "$ROUNDS"); do
-        for s in svc ngx peer; do storm "$s"; done
+        for s in $SERVERS; do storm "$s"; done
     done
 fi
 
 # ---------------------------------------------------------------------------------------------------- report
 ELAPSED=$(($(date +%s) - START_EPOCH))
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "-" || b == "-" || a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2f\n", a / b}'; }
-row() { # key label
-    local sv nv pv
-    sv=$(median "$WORK/res/$1.svc"); nv=$(median "$WORK/res/$1.ngx"); pv=$(median "$WORK/res/$1.peer")
-    [ "$sv$nv$pv" = "---" ] && return 0
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$2" "$sv" "$nv" "$pv" "$(ratio "$sv" "$nv")" "$(ratio "$pv" "$nv")"
+med() { median "$WORK/res/$1.$2"; } # key server
+row() { # key label: service [base service/base] nginx zipstream-ng service/nginx peer/nginx
+    local sv bv nv pv
+    sv=$(med "$1" svc); bv=$(med "$1" base); nv=$(med "$1" ngx); pv=$(med "$1" peer)
+    [ "$sv$bv$nv$pv" = "----" ] && return 0
+    if [ "$BASE" = 1 ]; then
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$sv" "$bv" "$(ratio "$sv" "$bv")" "$nv" "$pv" \
+            "$(ratio "$sv" "$nv")" "$(ratio "$pv" "$nv")"
+    else
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$2" "$sv" "$nv" "$pv" "$(ratio "$sv" "$nv")" "$(ratio "$pv" "$nv")"
+    fi
+}
+grow() { # key label: figure g's rows: service [base service/base] tar bsdtar service/tar
+    local sv bv tv zv
+    sv=$(med "$1" svc); bv=$(med "$1" base); tv=$(med "$1" tar); zv=$(med "$1" bsdtar)
+    [ "$sv$bv" = "--" ] && return 0
+    if [ "$BASE" = 1 ]; then
+        printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$sv" "$bv" "$(ratio "$sv" "$bv")" "$tv" "$zv" "$(ratio "$sv" "$tv")"
+    else
+        printf '| %s | %s | %s | %s | %s |\n' "$2" "$sv" "$tv" "$zv" "$(ratio "$sv" "$tv")"
+    fi
 }
 raw() { # key: every round's values
     local s
-    for s in svc ngx peer; do
+    for s in svc base ngx peer tar bsdtar; do
         [ -s "$WORK/res/$1.$s" ] && printf '%s %s: %s\n' "$1" "$s" "$(paste -sd' ' "$WORK/res/$1.$s")"
     done
     return 0
@@ -453,19 +640,28 @@ git -C "$REPO" diff --quiet HEAD -- src pom.xml 2>/dev/null || git_rev="$git_rev
     echo "# archive-service benchmark"
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); command: \`$COMMAND\`; rounds: $ROUNDS; run time: ${ELAPSED} s"
-    echo "- service: $git_rev, JVM options \`$SVC_JVM_OPTS\`$([ -n "$SVC_ARGS" ] && echo ", flags \`$SVC_ARGS\`"); $(java -version 2>&1 | head -n 1)"
+    echo "- service: $git_rev, JVM options \`$SVC_JVM_OPTS\`$([ -n "$SVC_ARGS" ] && echo ", flags \`$SVC_ARGS\`"); $("$SVC_JAVA" -version 2>&1 | head -n 1)"
+    [ "$BASE" = 1 ] && echo "- base: \`$BASE_JAR\`, JVM options \`$BASE_JVM_OPTS\`; $("$BASE_JAVA" -version 2>&1 | head -n 1)"
     echo "- machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)"
     echo "- peers: $("$NGINX" -v 2>&1 | sed 's/.*: //'), zipstream-ng $("$PY" -c 'import importlib.metadata as m; print(m.version("zipstream-ng"))' 2>/dev/null || echo '?'), $(curl --version | head -n 1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
     echo
     echo "Medians over the rounds. Ratios are service/nginx and peer/nginx: above 1 is better for MiB/s, worse for ms, MiB, CPU and errors."
     echo
-    echo "| figure | service | nginx | zipstream-ng | service/nginx | peer/nginx |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+    if [ "$BASE" = 1 ]; then
+        echo "| figure | service | base | service/base | nginx | zipstream-ng | service/nginx | peer/nginx |"
+        echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    else
+        echo "| figure | service | nginx | zipstream-ng | service/nginx | peer/nginx |"
+        echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+    fi
     row a "a. big/ 1 GiB, one download, warm CRC (MiB/s)"
     row b "b. big/ first download after start, cold CRC (MiB/s)"
     row c "c. seedlike/ x$WRK_CONNS, wrk ${WRK_SECS}s (MiB/s)"
     row c_cpu "c. server CPU per GiB served (s/GiB)"
     row c_err "c. wrk errors (socket + non-2xx)"
+    row i "i. the same in the first ${WRK_SECS}s after a start, no warm-up (MiB/s)"
+    row i_cpu "i. server CPU per GiB served in those ${WRK_SECS}s (s/GiB)"
+    row i_err "i. wrk errors"
     row d "d. many/ 4000 files, time to first byte (ms)"
     row e "e. huge/ 5 GiB, time to first byte, cold CRC (ms)"
     row f_err "f. $STORM_N slow downloads: errors"
@@ -473,11 +669,32 @@ git -C "$REPO" diff --quiet HEAD -- src pom.xml 2>/dev/null || git_rev="$git_rev
     row f_ttfb "f. new request's time to first byte during the storm (ms)"
     row f_kbs "f. mean rate of a slow download (KiB/s, cap 50)"
     row f_minkbs "f. slowest slow download (KiB/s, cap 50)"
+    row h "h. big/ by aria2c -x 8 -s 8, identical to one download (MiB/s)"
     echo
-    echo "Notes: nginx sends the service's own archive bytes, prebuilt into \`\$BENCH_DATA/.prebuilt/\` (sendfile on, tcp_nopush on)."
+    if [ -s "$WORK/res/g_full.svc" ]; then
+        echo "g. w64k/: 65,536 files of 100 bytes in 64 folders (\`$W64K_ROOT\`), CRCs cached; HEAD and Range while $G_LOAD aria2c -x 8 downloads of it run:"
+        echo
+        if [ "$BASE" = 1 ]; then
+            echo "| figure | service | base | service/base | tar cf - | bsdtar stored zip | service/tar |"
+            echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+        else
+            echo "| figure | service | tar cf - | bsdtar stored zip | service/tar |"
+            echo "| --- | ---: | ---: | ---: | ---: |"
+        fi
+        grow g_full "g. full download (s)"
+        grow g_ttfb "g. time to first byte (ms)"
+        grow g_head50 "g. HEAD under load, p50 (ms)"
+        grow g_head99 "g. HEAD under load, p99 (ms)"
+        grow g_range50 "g. 64 KiB Range under load, first byte p50 (ms)"
+        grow g_range99 "g. 64 KiB Range under load, first byte p99 (ms)"
+        grow g_rss "g. the service's peak RSS (MiB)"
+        echo
+    fi
+    echo "Notes: nginx sends the service's own archive bytes, prebuilt into this run's temporary folder (sendfile on, tcp_nopush on)."
     echo "zipstream-ng (\`python3 -m zipstream.server\`) is asked with POST \`files=<folder>\`, as its page does; wrk uses bench/wrk-report.lua for that POST."
     want f && echo "f: slow clients are bench/slowclients.py (asyncio, one connection each, token bucket); an error is a failed connect, no answer headers within 15 s, a non-200 or a body cut short. The time to first byte is a separate curl during the storm; nan = no answer within ${STORM_SECS} s."
     echo "CPU is utime+stime from /proc/PID/stat (JVM; nginx master+workers; the python process) over the wrk run, divided by GiB read by wrk."
+    echo "The machine's load average (1, 5, 15 min) as each figure began: $(paste -sd';' "$WORK/loads" 2>/dev/null | sed 's/;/; /g')."
     echo
     if [ -s "$WORK/notes" ]; then
         echo "What happened during the run:"
@@ -488,7 +705,8 @@ git -C "$REPO" diff --quiet HEAD -- src pom.xml 2>/dev/null || git_rev="$git_rev
     echo "Every round:"
     echo
     echo '```'
-    for k in a b c c_cpu c_err d e f_err f_rss f_ttfb f_kbs f_minkbs; do raw "$k"; done
+    for k in a b c c_cpu c_err i i_cpu i_err d e f_err f_rss f_ttfb f_kbs f_minkbs h \
+        g_full g_ttfb g_head50 g_head99 g_range50 g_range99 g_rss; do raw "$k"; done
     echo '```'
 } >"$OUT/latest.md"
 echo

@@ -53,7 +53,15 @@ public final class CommandLine {
             new Option("index_max_bytes_per_second", "index.max.bytes.per.second",
                     Defaults.INDEX_MAX_BYTES_PER_SECOND, false, "read rate of the background indexing"),
             new Option("index_scan_min_age", "index.scan.min.age", Defaults.INDEX_SCAN_MIN_AGE, false,
-                    "skip folders changed more recently than this (uploads in progress)"));
+                    "skip folders changed more recently than this (uploads in progress)"),
+            new Option("not_found_limit", "not.found.limit", Defaults.NOT_FOUND_LIMIT, false,
+                    "not-found answers per client per minute before 429 (0 = off)"),
+            new Option("trusted_proxies", "trusted.proxies", Defaults.TRUSTED_PROXIES, false,
+                    "proxy addresses/CIDRs whose X-Forwarded-For is believed, comma-separated"),
+            new Option("plan_cache_seconds", "plan.cache.seconds", Defaults.PLAN_CACHE_SECONDS, false,
+                    "seconds a folder's plan is reused by later requests (0 = plan every request)"),
+            new Option("plan_cache_entries", "plan.cache.entries", Defaults.PLAN_CACHE_ENTRIES, false,
+                    "most archive entries the reused plans may hold together"));
 
     /** A flag that does not exist, or lacks its value. */
     public static final class UsageException extends Exception {
@@ -122,7 +130,8 @@ public final class CommandLine {
                 """);
         for (Option option : OPTIONS) {
             String flag = "--" + option.flag() + (option.isSwitch() ? "" : " VALUE");
-            out.append(String.format("  %-34s %s (default: %s)%n", flag, option.help(), option.defaultValue()));
+            String defaultValue = option.defaultValue().isEmpty() ? "none" : option.defaultValue();
+            out.append(String.format("  %-34s %s (default: %s)%n", flag, option.help(), defaultValue));
         }
         out.append(String.format("  %-34s %s%n", "-h, --help", "print this help and exit"));
         return out.toString();

@@ -26,6 +26,11 @@ public final class Defaults {
     public static final String INDEX_MAX_BYTES_PER_SECOND = "33554432";
     /** An upload by FTP or a CMS is still arriving while its folder keeps changing. */
     public static final String INDEX_SCAN_MIN_AGE = "1m";
+    public static final String NOT_FOUND_LIMIT = "30";
+    /** None: no {@code @WithDefault}, since an empty default means "missing" to the configuration. */
+    public static final String TRUSTED_PROXIES = "";
+    public static final String PLAN_CACHE_SECONDS = "4";
+    public static final String PLAN_CACHE_ENTRIES = "100000";
 
     private Defaults() {
     }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -20,12 +21,15 @@ import dev.zipstream.crc.CrcMemory;
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.crc.index.CrcIndex;
 import dev.zipstream.crc.index.IndexStore;
+import dev.zipstream.http.ClientAddress;
+import dev.zipstream.http.NotFoundThrottle;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.storage.Storage;
 import dev.zipstream.storage.fs.FileSystemStorage;
 import dev.zipstream.storage.fs.FolderScanner;
 import dev.zipstream.storage.s3.S3Clients;
 import dev.zipstream.storage.s3.S3Storage;
+import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ArchiveStreamer;
 
 /** Builds the service's plain-Java parts from the settings; the format and streaming layers know no CDI. */
@@ -59,6 +63,13 @@ public class ServiceBeans {
     @Singleton
     ArchiveFolders archiveFolders(Storage storage) {
         return new ArchiveFolders(storage);
+    }
+
+    @Produces
+    @Singleton
+    RecentPlans<String> recentPlans(ArchiveFolders folders, ServiceSettings settings) {
+        return new RecentPlans<>(hash -> folders.plan(hash).orElse(null), Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
+                settings.planCacheEntries(), Infrastructure.getDefaultWorkerPool());
     }
 
     /** Whether the service user may read a file; tests replace it, since root may read anything. */
@@ -119,5 +130,17 @@ public class ServiceBeans {
         long delayNanos = Math.round(settings.responseDelay() * 1_000_000_000d);
         return new ArchiveStreamer(crcs, Infrastructure.getDefaultWorkerPool(), settings.chunkSize(),
                 Duration.ofNanos(delayNanos));
+    }
+
+    @Produces
+    @Singleton
+    NotFoundThrottle notFoundThrottle(ServiceSettings settings) {
+        return new NotFoundThrottle(settings.notFoundLimit(), System::nanoTime);
+    }
+
+    @Produces
+    @Singleton
+    ClientAddress clientAddress(ServiceSettings settings) {
+        return new ClientAddress(settings.trustedProxies().orElse(List.of()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.zipstream.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -129,4 +130,32 @@ public interface ServiceSettings {
     @WithName("index.scan.min.age")
     @WithDefault(Defaults.INDEX_SCAN_MIN_AGE)
     Duration indexScanMinAge();
+
+    /**
+     * {@code NOT_FOUND_LIMIT}: not-found answers a client may get per minute; past it every archive request of
+     * that client gets 429 until its rate falls. 0 turns throttling off. Default 30.
+     */
+    @WithName("not.found.limit")
+    @WithDefault(Defaults.NOT_FOUND_LIMIT)
+    int notFoundLimit();
+
+    /**
+     * {@code TRUSTED_PROXIES}: addresses or CIDRs ({@code 10.0.0.0/8,::1}) of the proxies in front of the service;
+     * only from these is {@code X-Forwarded-For} believed. Default none: the client is the peer address.
+     */
+    @WithName("trusted.proxies")
+    Optional<List<String>> trustedProxies();
+
+    /**
+     * {@code PLAN_CACHE_SECONDS}: how long a folder's plan (its listing, sizes, stamps and ETag) is reused by later
+     * requests for the same folder; 0 plans every request afresh. Default 4.
+     */
+    @WithName("plan.cache.seconds")
+    @WithDefault(Defaults.PLAN_CACHE_SECONDS)
+    double planCacheSeconds();
+
+    /** {@code PLAN_CACHE_ENTRIES}: most archive entries all reused plans may hold together. Default 100000. */
+    @WithName("plan.cache.entries")
+    @WithDefault(Defaults.PLAN_CACHE_ENTRIES)
+    int planCacheEntries();
 }

@@ -2,7 +2,10 @@ package dev.zipstream.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+
+import dev.zipstream.http.AddressRange;
 
 /** Checks the settings before the service takes traffic; the first problem is reported as one line. */
 public final class SettingsValidator {
@@ -51,6 +54,23 @@ public final class SettingsValidator {
         }
         if (settings.indexScanMinAge().isNegative()) {
             return Optional.of("INDEX_SCAN_MIN_AGE must not be negative, got " + settings.indexScanMinAge());
+        }
+        if (settings.notFoundLimit() < 0) {
+            return Optional.of("NOT_FOUND_LIMIT must be >= 0 (0 = off), got " + settings.notFoundLimit());
+        }
+        for (String proxy : settings.trustedProxies().orElse(List.of())) {
+            try {
+                AddressRange.parse(proxy);
+            } catch (IllegalArgumentException e) {
+                return Optional.of("TRUSTED_PROXIES: " + e.getMessage());
+            }
+        }
+        if (!(settings.planCacheSeconds() >= 0) || settings.planCacheSeconds() > 3600) {
+            return Optional.of("PLAN_CACHE_SECONDS must be a number of seconds from 0 to 3600, got "
+                    + settings.planCacheSeconds());
+        }
+        if (settings.planCacheEntries() < 0) {
+            return Optional.of("PLAN_CACHE_ENTRIES must be >= 0, got " + settings.planCacheEntries());
         }
         return Optional.empty();
     }

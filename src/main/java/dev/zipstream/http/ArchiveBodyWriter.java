@@ -24,6 +24,7 @@ import dev.zipstream.config.ServiceSettings;
 
 import dev.zipstream.observability.ArchiveMetrics;
 import dev.zipstream.observability.DownloadTracker;
+import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ArchiveStreamer;
 
 /**
@@ -38,12 +39,15 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
 
     private final ArchiveStreamer streamer;
     private final ArchiveMetrics metrics;
+    private final RecentPlans<String> plans;
     /** Zero-copy unless turned off or chunks are paced; the connection decides the rest (TLS, HTTP/2...). */
     private final boolean zeroCopyAllowed;
 
-    public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics, ServiceSettings settings) {
+    public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics, RecentPlans<String> plans,
+            ServiceSettings settings) {
         this.streamer = streamer;
         this.metrics = metrics;
+        this.plans = plans;
         this.zeroCopyAllowed = settings.zeroCopy() && !streamer.paced();
     }
 
@@ -73,7 +77,7 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
                 .addEndHandler(ended -> callback.accept(ended.failed()));
         if (body.deflated()) {
             response.setChunked(true);
-            DownloadTracker tracker = metrics.start(body.hash(), body.rangeLabel(), ArchiveMetrics.Transfer.COPY);
+            DownloadTracker tracker = track(body, ArchiveMetrics.Transfer.COPY);
             new CopyingResponseWriter(response, CopyingResponseWriter.UNKNOWN_LENGTH, tracker, request::resume)
                     .start(streamer.streamDeflated(body.plan()), whenEnded);
             return;
@@ -81,7 +85,7 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
         Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed && body.plan().storage().localFiles()
                 ? ZeroCopyChannel.of(request.unwrap(HttpServerRequest.class))
                 : Optional.empty();
-        DownloadTracker tracker = metrics.start(body.hash(), body.rangeLabel(),
+        DownloadTracker tracker = track(body,
                 zeroCopy.isPresent() ? ArchiveMetrics.Transfer.SENDFILE : ArchiveMetrics.Transfer.COPY);
         if (zeroCopy.isPresent()) {
             new ZeroCopyResponseWriter(zeroCopy.get(), response, streamer.batches(body.plan(), body.range()),
@@ -90,6 +94,14 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
             new CopyingResponseWriter(response, body.range().length(), tracker, request::resume)
                     .start(streamer.stream(body.plan(), body.range()), whenEnded);
         }
+    }
+
+    /**
+     * A download that fails (a file changed or vanished) drops its plan from the recent ones, so the next request
+     * plans the folder anew rather than failing the same way until the plan expires.
+     */
+    private DownloadTracker track(ArchiveBody body, ArchiveMetrics.Transfer transfer) {
+        return metrics.start(body.hash(), body.rangeLabel(), transfer).whenFailed(() -> plans.forget(body.plan()));
     }
 
     @Override

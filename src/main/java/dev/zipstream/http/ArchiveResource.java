@@ -20,6 +20,7 @@ import dev.zipstream.observability.LogText;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.ArchivePlan;
 import dev.zipstream.storage.ArchiveFolderException;
+import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ByteRange;
 
 /**
@@ -35,13 +36,15 @@ public class ArchiveResource {
     static final int RETRY_AFTER_SECONDS = 30;
 
     private final ArchiveFolders folders;
+    private final RecentPlans<String> plans;
     private final ArchiveMetrics metrics;
     private final boolean deflate;
     private final DownloadSlots slots;
 
-    public ArchiveResource(ArchiveFolders folders, ArchiveMetrics metrics, ServiceSettings settings,
-            DownloadSlots slots) {
+    public ArchiveResource(ArchiveFolders folders, RecentPlans<String> plans, ArchiveMetrics metrics,
+            ServiceSettings settings, DownloadSlots slots) {
         this.folders = folders;
+        this.plans = plans;
         this.metrics = metrics;
         this.deflate = settings.compression() == ServiceSettings.Compression.DEFLATE;
         this.slots = slots;
@@ -72,7 +75,7 @@ public class ArchiveResource {
     private Response answer(String hash, HttpHeaders headers, boolean withBody) {
         ArchivePlan plan;
         try {
-            Optional<ArchivePlan> planned = folders.plan(hash);
+            Optional<ArchivePlan> planned = Optional.ofNullable(plans.plan(hash));
             if (planned.isEmpty()) {
                 return notFound(hash, headers, "no such folder");
             }

@@ -28,6 +28,13 @@ public final class ErrorPages {
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).build();
     }
 
+    /** 429 for a client that has had too many not-found answers (see {@link NotFoundThrottle}). */
+    public static Response tooManyRequests(HttpHeaders request, long retryAfterSeconds) {
+        return Response.fromResponse(page(request, Response.Status.TOO_MANY_REQUESTS, "Too many requests",
+                "Too many links from your address were not found. Please wait a minute and try again."))
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).build();
+    }
+
     static Response page(HttpHeaders request, Response.Status status, String title, String message) {
         boolean html = request != null && request.getAcceptableMediaTypes().stream()
                 .anyMatch(type -> type.isCompatible(MediaType.TEXT_HTML_TYPE) && !type.isWildcardType());

@@ -24,10 +24,10 @@ import dev.zipstream.storage.Storage;
 /**
  * The service's own meters, as Prometheus sees them: {@code archives_started_total},
  * {@code archives_completed_total}, {@code archives_cancelled_total}, {@code archives_failed_total},
- * {@code archives_not_found_total}, {@code archives_rejected_total}, {@code archive_bytes_sent_total},
- * {@code archive_crc_bytes_read_total} (tagged {@code reason="request"} or {@code "background"}),
- * {@code archive_index_errors_total}, the gauges {@code archives_active}, {@code archive_index_pending_files} and
- * {@code archive_storage_requests_in_flight}, and the timer
+ * {@code archives_not_found_total}, {@code archives_rejected_total}, {@code archives_throttled_total},
+ * {@code archive_bytes_sent_total}, {@code archive_crc_bytes_read_total} (tagged {@code reason="request"} or
+ * {@code "background"}), {@code archive_index_errors_total}, the gauges {@code archives_active},
+ * {@code archive_index_pending_files} and {@code archive_storage_requests_in_flight}, and the timer
  * {@code archive_download_seconds}. No meter is tagged by folder or file: links are secrets and unbounded.
  */
 @Startup
@@ -41,6 +41,7 @@ public class ArchiveMetrics {
     private final Counter failed;
     private final Counter notFound;
     private final Counter rejected;
+    private final Counter throttled;
     private final Counter bytesSent;
     private final Timer download;
     private final AtomicInteger active = new AtomicInteger();
@@ -62,6 +63,9 @@ public class ArchiveMetrics {
                 .register(registry);
         rejected = Counter.builder("archives.rejected")
                 .description("Archive requests refused with 503 (load shedding or shutting down)")
+                .register(registry);
+        throttled = Counter.builder("archives.throttled")
+                .description("Archive requests refused with 429: the client had too many not-found answers")
                 .register(registry);
         bytesSent = Counter.builder("archive.bytes.sent").description("Archive bytes sent")
                 .register(registry);
@@ -128,6 +132,10 @@ public class ArchiveMetrics {
 
     public void rejected() {
         rejected.increment();
+    }
+
+    public void throttled() {
+        throttled.increment();
     }
 
     void finished(DownloadTracker.Outcome outcome, long bytes, long nanos) {

@@ -25,6 +25,7 @@ public final class DownloadTracker {
     private final long startNanos;
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile Runnable onFailure = () -> { };
 
     DownloadTracker(ArchiveMetrics metrics, String hash, String range, long startNanos) {
         this.metrics = metrics;
@@ -35,6 +36,12 @@ public final class DownloadTracker {
 
     public String hash() {
         return hash;
+    }
+
+    /** Also runs this, before the connection is cut, if the download fails (e.g. to drop a stale plan). */
+    public DownloadTracker whenFailed(Runnable action) {
+        this.onFailure = action;
+        return this;
     }
 
     public void sent(long count) {
@@ -55,6 +62,7 @@ public final class DownloadTracker {
     /** The server had to abort the download: the client sees a failed transfer, never a complete-looking one. */
     public void failed(Throwable cause) {
         if (settle(Outcome.FAILED, cause)) {
+            onFailure.run();
             LOG.errorf("Download aborted: archive %s after %d bytes: %s", hash, bytes.get(), describe(cause));
             LOG.debug("Cause of the aborted download", cause);
         }

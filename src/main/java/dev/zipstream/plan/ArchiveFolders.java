@@ -23,6 +23,8 @@ import dev.zipstream.zip.ZipEntrySpec;
 public final class ArchiveFolders {
 
     private static final Pattern HASH = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** Looked up in place of a malformed hash; never served, even if a folder of that name exists. */
+    private static final String NEVER_A_HASH = "~not-a-hash~";
 
     private final Storage storage;
 
@@ -69,11 +71,12 @@ public final class ArchiveFolders {
      * served. Blocking: call it from a worker thread.
      */
     public Optional<ArchivePlan> plan(String hash) throws ArchiveFolderException {
-        if (!isValidHash(hash)) {
-            return Optional.empty();
-        }
-        Optional<Listing> listing = storage.list(hash);
-        if (listing.isEmpty()) {
+        // A malformed hash looks up a name no hash can be and is refused whatever it finds, so that it takes the
+        // same steps as a missing folder or one that leads out of the root: their answers take about the same
+        // time, and a guesser learns nothing from it.
+        boolean valid = isValidHash(hash);
+        Optional<Listing> listing = storage.list(valid ? hash : NEVER_A_HASH);
+        if (!valid || listing.isEmpty()) {
             return Optional.empty();
         }
         List<ArchivePlan.Source> sources = new ArrayList<>(listing.get().entries().size());

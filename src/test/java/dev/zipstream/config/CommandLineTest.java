@@ -34,7 +34,8 @@ class CommandLineTest {
         String help = CommandLine.help();
         for (CommandLine.Option option : CommandLine.OPTIONS) {
             assertTrue(help.contains("--" + option.flag()), option.flag());
-            assertTrue(help.contains("(default: " + option.defaultValue() + ")"), option.flag());
+            assertTrue(help.contains("(default: " + (option.defaultValue().isEmpty() ? "none" : option.defaultValue()) + ")"),
+                    option.flag());
         }
     }
 

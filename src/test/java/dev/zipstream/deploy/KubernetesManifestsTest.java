@@ -61,6 +61,8 @@ class KubernetesManifestsTest {
         assertEquals("/index", data.get("CRC_INDEX_DIR"));
         assertEquals("10m", data.get("INDEX_SCAN_INTERVAL"));
         assertEquals("store", data.get("COMPRESSION"));
+        assertEquals("30", data.get("NOT_FOUND_LIMIT"));
+        assertEquals("10.0.0.0/8", data.get("TRUSTED_PROXIES"), "the ingress controller's pods are the peers");
         assertEquals("120s", data.get("QUARKUS_SHUTDOWN_TIMEOUT"));
         assertEquals("true", data.get("QUARKUS_LOG_CONSOLE_JSON_ENABLED"));
         String javaOpts = (String) data.get("JAVA_OPTS_APPEND");

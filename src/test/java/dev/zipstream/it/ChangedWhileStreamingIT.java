@@ -33,6 +33,7 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,6 +50,7 @@ import dev.zipstream.Fixtures;
  * buffer, so the service, held back by the connection, is at most a few MiB into the first file when the change
  * happens.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChangedWhileStreamingIT {
 
     static final int FIRST_SIZE = 8 << 20;
@@ -58,31 +60,30 @@ class ChangedWhileStreamingIT {
     static final String SECOND = "b_next.jpg";
 
     @TempDir
-    static Path work;
-    static Path root;
-    static ServiceProcess service;
+    static Path work; // static: made before @BeforeAll (each class that runs gets its own)
+    Path root;
+    ServiceProcess service;
 
-    @BeforeAll
-    static void start() throws Exception {
-        startWith(Map.of());
+    /**
+     * The settings besides FOLDER_PATH; subclasses override it. (An instance method: a static {@code @BeforeAll}
+     * hidden by a subclass's own one is run too by JUnit 6, which once left this class's service running.)
+     */
+    Map<String, String> settings() {
+        return Map.of();
     }
 
-    /** Starts the service on a fresh root with these settings besides FOLDER_PATH. */
-    static void startWith(Map<String, String> settings) throws Exception {
-        // JUnit runs this class's start() in a subclass too, before the subclass's own: stop that service first
-        // (left running, it outlived the build).
-        stop();
+    @BeforeAll
+    void start() throws Exception {
         root = Files.createDirectories(work.resolve("root"));
-        Map<String, String> env = new java.util.HashMap<>(settings);
+        Map<String, String> env = new java.util.HashMap<>(settings());
         env.put("FOLDER_PATH", root.toString());
         service = ServiceProcess.start(work, env).awaitReady();
     }
 
     @AfterAll
-    static void stop() throws IOException {
+    void stop() throws IOException {
         if (service != null) {
             service.close();
-            service = null;
         }
     }
 
@@ -177,7 +178,7 @@ class ChangedWhileStreamingIT {
         assertTheOldETagGetsTheWholeNewArchive(folder, path, oldEtag, streamed.received);
     }
 
-    private static void assertTheOldETagGetsTheWholeNewArchive(Path folder, String path, String oldEtag,
+    private void assertTheOldETagGetsTheWholeNewArchive(Path folder, String path, String oldEtag,
             long received) throws IOException {
         ServiceHttp.Reply head = ServiceHttp.request(service, "HEAD", path);
         assertEquals(200, head.status());
@@ -214,7 +215,7 @@ class ChangedWhileStreamingIT {
      * GET over a raw socket with a small receive buffer: reads {@link #READ_BEFORE_CHANGE} bytes of the body,
      * applies the change, then reads until the body is complete, the connection ends or fails.
      */
-    private static Streamed streamWhileChanging(String path, String range, Runnable change) throws Exception {
+    private Streamed streamWhileChanging(String path, String range, Runnable change) throws Exception {
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(16 * 1024);
             socket.connect(new InetSocketAddress("127.0.0.1", service.port));
@@ -271,7 +272,7 @@ class ChangedWhileStreamingIT {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
-    private static Path folder(String hash) throws IOException {
+    private Path folder(String hash) throws IOException {
         Path folder = root.resolve(hash);
         Fixtures.write(folder.resolve(FIRST), FIRST_SIZE, hash.hashCode());
         Fixtures.write(folder.resolve(SECOND), SECOND_SIZE, hash.hashCode() + 1L);

@@ -58,9 +58,10 @@ class GracefulShutdownIT {
             long length = Long.parseLong(head.headers().firstValue("Content-Length").orElseThrow());
 
             Path curlOut = work.resolve("curl.out");
-            Process download = new ProcessBuilder(curl.toString(), "-sS", "--fail", "--limit-rate", "1M",
-                    "--max-time", "40", "-o", saved.toString(), "-w", "%{http_code} %{size_download}",
-                    archive.toString()).redirectErrorStream(true).redirectOutput(curlOut.toFile()).start();
+            Process download = ChildProcesses.start(new ProcessBuilder(curl.toString(), "-sS", "--fail",
+                    "--limit-rate", "1M", "--max-time", "40", "-o", saved.toString(), "-w",
+                    "%{http_code} %{size_download}", archive.toString()).redirectErrorStream(true)
+                    .redirectOutput(curlOut.toFile()));
             try {
                 awaitBytes(saved, 256 << 10, download);
                 assertEquals(1.0, Tools.value(Tools.scrape(service), "archives_active"), "a download in flight");

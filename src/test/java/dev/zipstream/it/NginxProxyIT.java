@@ -182,6 +182,34 @@ class NginxProxyIT {
         }
     }
 
+    /**
+     * Behind the bundled nginx the client nginx sees is the one throttled, not nginx and not whoever a client
+     * names in its own {@code X-Forwarded-For}: the service trusts only nginx's address (TRUSTED_PROXIES), and nginx
+     * appends the address it was reached from. Two real clients, 127.0.0.2 and 127.0.0.3.
+     */
+    @Test
+    void theRealClientBehindNginxIsTheOneThrottled() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(work, Map.of("FOLDER_PATH", SAMPLES.toString(),
+                "TRUSTED_PROXIES", "127.0.0.1")).awaitReady();
+                Nginx nginx = Nginx.start(work.resolve("nginx"), "127.0.0.1:" + service.port)) {
+            String victim = "127.0.0.3";
+            for (int i = 0; i < 30; i++) {
+                assertEquals(404, Tools.requestFrom("127.0.0.2", nginx.port, "HEAD", "/archive/guess" + i + "/",
+                        "X-Forwarded-For: " + victim).status(), "miss " + (i + 1));
+            }
+            Tools.Head refused = Tools.requestFrom("127.0.0.2", nginx.port, "GET", SAMPLE);
+            assertEquals(429, refused.status(), "the guesser's 31st request, for a real folder");
+            assertTrue(Integer.parseInt(refused.headers().get("retry-after")) >= 1, refused.headers().toString());
+
+            assertEquals(200, Tools.requestFrom(victim, nginx.port, "HEAD", SAMPLE).status(),
+                    "the client the guesser named in X-Forwarded-For");
+            assertEquals(200, Tools.requestFrom("127.0.0.4", nginx.port, "HEAD", SAMPLE).status(), "another client");
+            HttpResponse<byte[]> download = Tools.get(http, nginx.url(SAMPLE));
+            assertEquals(200, download.statusCode(), "a download from 127.0.0.1 through nginx");
+            assertEquals(1.0, Tools.value(Tools.scrape(service), "archives_throttled_total"));
+        }
+    }
+
     private static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
@@ -242,8 +270,8 @@ class NginxProxyIT {
             assertEquals(0, test.exitCode(), "nginx -t:\n" + test.output());
 
             Path log = prefix.resolve("nginx.out");
-            Process process = new ProcessBuilder(concat(base, "-g", "daemon off;")).directory(prefix.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = ChildProcesses.start(new ProcessBuilder(concat(base, "-g", "daemon off;"))
+                    .directory(prefix.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()));
             Nginx started = new Nginx(process, prefix, port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (true) {
@@ -276,16 +304,7 @@ class NginxProxyIT {
         /** SIGTERM (fast shutdown), then at most 10 s before the master and its workers are killed. */
         @Override
         public void close() throws IOException {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ChildProcesses.stop(process, 10);
         }
 
         private static String[] concat(String[] a, String... b) {

@@ -44,7 +44,7 @@ final class ServiceProcess implements AutoCloseable {
         // index itself is on, in the default crc-index/ under the test's own working directory.)
         builder.environment().put("INDEX_SCAN_INTERVAL", "off");
         builder.environment().putAll(env);
-        return new ServiceProcess(builder.start(), log, port);
+        return new ServiceProcess(ChildProcesses.start(builder), log, port);
     }
 
     /** Runs the service to its exit (for refused starts and --help). */
@@ -60,8 +60,20 @@ final class ServiceProcess implements AutoCloseable {
     record Result(int exitCode, String output) {
     }
 
-    /** Waits until readiness answers UP; fails with the log if the process dies or takes too long. */
+    /**
+     * Waits until readiness answers UP; fails with the log if the process dies or takes too long, and then stops
+     * it ({@code try (ServiceProcess s = start(...).awaitReady())} would otherwise never close it).
+     */
     ServiceProcess awaitReady() throws Exception {
+        try {
+            return awaitReadyOrFail();
+        } catch (Exception | AssertionError e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ServiceProcess awaitReadyOrFail() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -92,16 +104,10 @@ final class ServiceProcess implements AutoCloseable {
         return process;
     }
 
+    /** SIGTERM, then SIGKILL after 20 s (a download may be in flight); idempotent. */
     @Override
     public void close() throws IOException {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process, 20);
         Files.deleteIfExists(log);
     }
 

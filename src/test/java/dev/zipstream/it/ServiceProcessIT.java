@@ -56,6 +56,13 @@ class ServiceProcessIT {
         ServiceProcess.Result folder = ServiceProcess.run(work, Map.of(), "--folder_path", "does-not-exist");
         assertEquals(1, folder.exitCode(), folder.output());
         assertTrue(folder.output().contains("Cannot start: FOLDER_PATH"), folder.output());
+
+        ServiceProcess.Result proxies = ServiceProcess.run(work, Map.of("FOLDER_PATH", SAMPLES.toString()),
+                "--trusted_proxies", "10.0.0.0/8,proxy.example");
+        assertEquals(1, proxies.exitCode(), proxies.output());
+        assertTrue(proxies.output().contains("Cannot start: TRUSTED_PROXIES: 'proxy.example' is not an IP address"
+                + " or CIDR block"), proxies.output());
+        assertTrue(!proxies.output().contains("\tat "), "no stack trace: " + proxies.output());
     }
 
     @Test
@@ -112,7 +119,8 @@ class ServiceProcessIT {
     }
 
     private void exec(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        Process process = ChildProcesses.start(new ProcessBuilder(command).directory(work.toFile())
+                .redirectErrorStream(true));
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " timed out");
         assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);

@@ -67,7 +67,7 @@ final class Tools {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(out.toFile());
             builder.environment().putAll(env);
-            Process process = builder.start();
+            Process process = ChildProcesses.start(builder);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
@@ -104,6 +104,47 @@ final class Tools {
     static HttpResponse<Void> head(HttpClient client, URI uri) throws Exception {
         return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** A response head: the status and the header lines (names in lower case). */
+    record Head(int status, Map<String, String> headers) {
+    }
+
+    /**
+     * One request over a socket whose own address is {@code localAddress}: every 127/8 address is this machine, so
+     * several distinct clients can talk to a local server (or to nginx in front of it). Reads the head only.
+     */
+    static Head requestFrom(String localAddress, int port, String method, String path, String... headerLines)
+            throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(30_000);
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            for (String line : headerLines) {
+                request.append(line).append("\r\n");
+            }
+            request.append("Connection: close\r\n\r\n");
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            java.io.InputStream in = socket.getInputStream();
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("connection closed in the response head: " + head);
+                }
+                head.write(b);
+            }
+            String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+            Map<String, String> headers = new java.util.HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) {
+                    headers.put(lines[i].substring(0, colon).trim().toLowerCase(), lines[i].substring(colon + 1).trim());
+                }
+            }
+            return new Head(Integer.parseInt(lines[0].substring(9, 12)), headers);
+        }
     }
 
     /** The Prometheus text the service exports at {@code /q/metrics}. */

@@ -77,8 +77,8 @@ class WgetResumeIT {
     private static long cut(Path dir, long length, Path file, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("wget", "-q", "--limit-rate=2m"));
         command.addAll(List.of(args));
-        Process wget = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("cut.log").toFile()).start();
+        Process wget = ChildProcesses.start(new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("cut.log").toFile()));
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while ((!Files.exists(file) || Files.size(file) < (1 << 20)) && System.nanoTime() < deadline) {
@@ -97,7 +97,8 @@ class WgetResumeIT {
     private static String wget(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("wget"));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process process = ChildProcesses.start(new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true));
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "wget timed out: " + output);
         assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);

@@ -132,7 +132,7 @@ class Zip64ArchiveTest {
 
     private static ArchivePlan.Source source(String name, long size) {
         return new ArchivePlan.Source(ZipEntrySpec.file(name, size, 1_700_000_000L, 0644),
-                new LocalFile(Path.of("/none", name), new FileStamp(size, 0, 0, null)));
+                new LocalFile(Path.of("/none", name), new FileStamp(size, 0, 0, 0, null)));
     }
 
     /** The end records of a plan, made by the same cursor as every download; CRCs are not needed for them. */

@@ -13,9 +13,11 @@ import java.util.Objects;
  * archive streams. ctime is what catches a rewrite whose mtime was set back (rsync -t, FTP MFMT): no program can
  * set it.
  *
- * @param fileKey device and inode, or {@code null} where unknown
+ * @param inode the inode number alone, which the durable CRC index keys on (0 where unknown)
+ * @param fileKey device and inode (the JDK's file key: equal for the same file, a rename keeps it, a replacement
+ *        changes it), or {@code null} where unknown
  */
-public record FileStamp(long size, long modifiedNanos, long changedNanos, Object fileKey) {
+public record FileStamp(long size, long modifiedNanos, long changedNanos, long inode, Object fileKey) {
 
     /** The stamp of the file now at this real path (a link there is not followed: it is another file). */
     public static FileStamp read(Path file) throws IOException {
@@ -36,8 +38,7 @@ public record FileStamp(long size, long modifiedNanos, long changedNanos, Object
      * inode (the server's file id) is the same everywhere; within one folder's index the path pins the volume.
      */
     public String indexStamp() {
-        String inode = fileKey instanceof FileFacts.Inode node ? Long.toString(node.inode()) : "-";
-        return size + ":" + modifiedNanos + ":" + changedNanos + ":" + inode;
+        return size + ":" + modifiedNanos + ":" + changedNanos + ":" + (fileKey == null ? "-" : Long.toString(inode));
     }
 
     public boolean sameContentAs(FileStamp other) {

@@ -8,7 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,13 +17,17 @@ import org.jboss.logging.Logger;
 
 import dev.zipstream.observability.LogText;
 import dev.zipstream.storage.ArchiveFolderException;
+import dev.zipstream.storage.EntryNames;
 import dev.zipstream.storage.Listing;
 
 /**
  * Walks one folder into the ordered list of archive entries: sub-folders before their contents, siblings sorted
  * by name, so the same folder always gives the same archive.
  *
- * <p>Rules: hidden names (starting with {@code .}) are left out, as are sockets, pipes and devices. A symbolic
+ * <p>Rules: hidden names (starting with {@code .}) are left out, as are sockets, pipes and devices. Entry names
+ * come from {@link EntryNames} (safe for every extractor, unique in the archive); files are still opened by their
+ * stored names. Siblings are sorted by the bytes of their stored names, so names that do not decode sort
+ * deterministically too. A symbolic
  * link is followed only while its target stays inside the served root; a link that leads out, at any depth,
  * refuses the whole archive (never a byte from outside the root). A link loop is skipped. Blocking file-system
  * work: call it from a worker thread.
@@ -57,7 +61,7 @@ public final class FolderScanner {
         Path realFolder = realPath(folder);
         openDirectories.add(realFolder);
         try (RootedFiles rooted = new RootedFiles(realRoot)) {
-            walk(rooted, realFolder, "", sources, openDirectories);
+            walk(rooted, realFolder, new ArrayList<>(), new EntryNames(), sources, openDirectories);
             Instant folderModified = FileFacts.read(realFolder, LinkOption.NOFOLLOW_LINKS).stamp().modifiedInstant();
             return new Listing(sources, folderModified, realRoot.relativize(realFolder).toString());
         } catch (IOException e) {
@@ -66,12 +70,11 @@ public final class FolderScanner {
     }
 
     /** Walks a folder given by its real path (no link in it), listing it without following links. */
-    private void walk(RootedFiles rooted, Path directory, String prefix, List<Listing.Entry> sources,
-            Set<Path> openDirectories) throws ArchiveFolderException {
+    private void walk(RootedFiles rooted, Path directory, List<byte[]> segments, EntryNames names,
+            List<Listing.Entry> sources, Set<Path> openDirectories) throws ArchiveFolderException {
         for (Child entry : sortedChildren(rooted, directory)) {
             Path child = entry.path();
-            String fileName = entry.name();
-            if (fileName.startsWith(".")) {
+            if (EntryNames.isHidden(entry.name())) {
                 continue;
             }
             Path real = child;
@@ -83,22 +86,23 @@ public final class FolderScanner {
             if (facts == null) {
                 continue;
             }
-            String name = prefix + fileName;
+            segments.add(entry.name());
             if (facts.type() == FileFacts.Type.DIRECTORY) {
                 if (!openDirectories.add(real)) {
                     LOG.warnf("Skipping %s: symbolic link loop", LogText.of(child));
-                    continue;
+                } else {
+                    requireReadable(child);
+                    sources.add(new Listing.Entry(names.name(segments, true), true,
+                            facts.stamp().modifiedEpochSecond(), facts.permissions(), null));
+                    walk(rooted, real, segments, names, sources, openDirectories);
+                    openDirectories.remove(real);
                 }
-                requireReadable(child);
-                sources.add(new Listing.Entry(name + "/", true, facts.stamp().modifiedEpochSecond(),
-                        facts.permissions(), null));
-                walk(rooted, real, name + "/", sources, openDirectories);
-                openDirectories.remove(real);
             } else if (facts.type() == FileFacts.Type.REGULAR_FILE) {
                 requireReadable(child);
-                sources.add(new Listing.Entry(name, false, facts.stamp().modifiedEpochSecond(), facts.permissions(),
-                        new LocalFile(real, facts.stamp())));
+                sources.add(new Listing.Entry(names.name(segments, false), false,
+                        facts.stamp().modifiedEpochSecond(), facts.permissions(), new LocalFile(real, facts.stamp())));
             }
+            segments.remove(segments.size() - 1);
         }
     }
 
@@ -120,22 +124,22 @@ public final class FolderScanner {
         return target;
     }
 
-    /** A directory entry with its name decoded once (sorting would otherwise decode it at every comparison). */
-    private record Child(String name, Path path) {
+    /** A directory entry with the stored bytes of its name, read once (sorting compares them often). */
+    private record Child(byte[] name, Path path) {
     }
 
     private List<Child> sortedChildren(RootedFiles rooted, Path directory) throws ArchiveFolderException {
         List<Child> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = rooted.openDirectory(directory)) {
             for (Path child : stream) {
-                children.add(new Child(child.getFileName().toString(), child));
+                children.add(new Child(FileNameBytes.of(child, child.getFileName().toString()), child));
             }
         } catch (IOException e) {
             throw new ArchiveFolderException.Unreadable(directory.toString(), e);
         } catch (DirectoryIteratorException e) {
             throw new ArchiveFolderException.Unreadable(directory.toString(), e.getCause());
         }
-        children.sort(Comparator.comparing(Child::name));
+        children.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
         return children;
     }
 

@@ -98,9 +98,25 @@ public final class S3Storage implements Storage {
         if (!found) {
             return Optional.empty();
         }
-        List<Listing.Entry> entries = new ArrayList<>();
-        tree.entries(entries);
-        return Optional.of(new Listing(entries, folderModified, location(folder)));
+        List<Listing.Entry> listed = new ArrayList<>();
+        tree.entries(listed);
+        return Optional.of(new Listing(safelyNamed(listed), folderModified, location(folder)));
+    }
+
+    /**
+     * The entries under names safe for every extractor (the same rules as for files on a volume: controls, bidi
+     * overrides and drive letters escaped, NFC, collisions suffixed), in the tree's order.
+     */
+    private static List<Listing.Entry> safelyNamed(List<Listing.Entry> listed) {
+        EntryNames names = new EntryNames();
+        List<Listing.Entry> entries = new ArrayList<>(listed.size());
+        for (Listing.Entry entry : listed) {
+            String path = entry.directory() ? entry.name().substring(0, entry.name().length() - 1) : entry.name();
+            String name = names.nameOfStrings(List.of(path.split("/", -1)), entry.directory());
+            entries.add(new Listing.Entry(name, entry.directory(), entry.modifiedEpochSecond(), entry.permissions(),
+                    entry.object()));
+        }
+        return entries;
     }
 
     /** One page of at most one key: whether anything lies below the folder's prefix. */
