@@ -56,6 +56,14 @@ class ServiceProcessIT {
         ServiceProcess.Result folder = ServiceProcess.run(work, Map.of(), "--folder_path", "does-not-exist");
         assertEquals(1, folder.exitCode(), folder.output());
         assertTrue(folder.output().contains("Cannot start: FOLDER_PATH"), folder.output());
+
+        ServiceProcess.Result bucket = ServiceProcess.run(work, Map.of("STORAGE", "s3"));
+        assertEquals(1, bucket.exitCode(), bucket.output());
+        assertTrue(bucket.output().contains("Cannot start: STORAGE=s3 needs S3_BUCKET"), bucket.output());
+        ServiceProcess.Result endpoint = ServiceProcess.run(work, Map.of(), "--storage", "s3", "--s3_bucket", "b",
+                "--s3_endpoint", "minio:9000");
+        assertEquals(1, endpoint.exitCode(), endpoint.output());
+        assertTrue(endpoint.output().contains("S3_ENDPOINT must be an http:// or https:// URL"), endpoint.output());
     }
 
     @Test
