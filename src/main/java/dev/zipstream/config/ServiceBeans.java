@@ -45,7 +45,10 @@ public class ServiceBeans {
     @Produces
     @Singleton
     Storage storage(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
-        if (settings.storage() == ServiceSettings.StorageKind.S3) {
+        // Beans are made before ArchiveServiceMain.run() checks the settings: with a wrong S3 setting, no client is
+        // built here (it would fail with a stack trace); run() then stops the start with the one-line reason.
+        if (settings.storage() == ServiceSettings.StorageKind.S3
+                && SettingsValidator.firstProblem(settings).isEmpty()) {
             return new S3Storage(S3Clients.build(settings.s3Endpoint(), settings.s3Region(), settings.s3PathStyle(),
                     S3_CONNECTIONS), settings.s3Bucket().orElseThrow(), settings.s3Prefix().orElse(""),
                     S3_FETCH_THREADS);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.zipstream.http.AddressRange;
+import dev.zipstream.storage.s3.S3Clients;
 
 /** Checks the settings before the service takes traffic; the first problem is reported as one line. */
 public final class SettingsValidator {
@@ -28,6 +29,10 @@ public final class SettingsValidator {
             if (settings.s3Prefix().isPresent() && settings.s3Prefix().get().startsWith("/")) {
                 return Optional.of("S3_PREFIX must not start with '/' (S3 keys have no leading slash), got "
                         + settings.s3Prefix().get());
+            }
+            Optional<String> region = S3Clients.regionProblem(settings.s3Endpoint(), settings.s3Region());
+            if (region.isPresent()) {
+                return region;
             }
         }
         Path folder = Path.of(settings.folderPath());

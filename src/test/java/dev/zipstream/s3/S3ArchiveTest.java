@@ -36,6 +36,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 import dev.zipstream.Plans;
+import dev.zipstream.PrometheusText;
 import dev.zipstream.crc.index.FolderIndex;
 import dev.zipstream.crc.index.IndexEntry;
 import dev.zipstream.crc.index.IndexStore;
@@ -326,16 +327,7 @@ class S3ArchiveTest {
     }
 
     static double metric(String name) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
-        double sum = 0;
-        boolean found = false;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(2));
-            found = true;
-        }
-        assertTrue(found, "metric " + name + " is exported");
-        return sum;
+        return PrometheusText.sum(given().get("/q/metrics").then().statusCode(200).extract().asString(), name);
     }
 
     /** Polls the metric until it has the value (the event is on the server side), for at most 10 s. */

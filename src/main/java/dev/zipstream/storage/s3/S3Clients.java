@@ -10,7 +10,9 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -34,6 +36,23 @@ public final class S3Clients {
     static final String URL_CONNECTION = "url-connection";
 
     private S3Clients() {
+    }
+
+    /**
+     * Why no region can be used, if so: with neither S3_REGION nor S3_ENDPOINT, the SDK's chain must find one
+     * (AWS_REGION, which IRSA sets; a profile; the instance's metadata).
+     */
+    public static Optional<String> regionProblem(Optional<String> endpoint, Optional<String> region) {
+        if (region.isPresent() || endpoint.isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            new DefaultAwsRegionProviderChain().getRegion();
+            return Optional.empty();
+        } catch (SdkClientException e) {
+            return Optional.of("S3_REGION is not set and the AWS SDK found no region (AWS_REGION, a profile, "
+                    + "instance metadata)");
+        }
     }
 
     public static S3Client build(Optional<String> endpoint, Optional<String> region, boolean pathStyle,

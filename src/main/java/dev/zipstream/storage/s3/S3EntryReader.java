@@ -441,13 +441,7 @@ final class S3EntryReader implements EntryReader {
         try {
             return data.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(e.getCause());
+            throw unwrap(e);
         } catch (java.util.concurrent.CancellationException e) {
             throw new ClosedChannelException();
         }
