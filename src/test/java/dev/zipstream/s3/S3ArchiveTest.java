@@ -186,7 +186,8 @@ class S3ArchiveTest {
         try (CapturedLog log = new CapturedLog(S3Storage.class)) {
             byte[] zip = given().get("/archive/" + S3Fixtures.UNSAFE + "/").then().statusCode(200).extract()
                     .asByteArray();
-            assertEquals(List.of("safe.txt"), namesInOrder(zip));
+            // A drive letter and a right-to-left override are not unsafe keys, but their names are mapped.
+            assertEquals(List.of("C%3Aphoto.jpg", "photo%E2%80%AEgpj.exe", "safe.txt"), namesInOrder(zip));
             // Dot segments and doubled slashes are normalised away by the HTTP path on the way to S3Proxy (AWS keeps
             // them); EntryNamesTest covers those. Backslashes and control characters reach the listing.
             assertTrue(S3Fixtures.UNSAFE_KEYS_STORED.size() >= 3, "stored: " + S3Fixtures.UNSAFE_KEYS_STORED);

@@ -78,6 +78,9 @@ public final class S3Fixtures {
         });
         String unsafe = PREFIX + UNSAFE + "/";
         server.put(BUCKET, unsafe + "safe.txt", bytes(100, 30), false);
+        // Served, but under names safe for every extractor (the rules of storage.EntryNames, as on a volume).
+        server.put(BUCKET, unsafe + "C:photo.jpg", bytes(40, 32), false);
+        server.put(BUCKET, unsafe + "photo\u202Egpj.exe", bytes(40, 33), false);
         for (String key : UNSAFE_KEYS) {
             try {
                 server.putOnce(BUCKET, unsafe + key, bytes(10, 31));
@@ -89,7 +92,7 @@ public final class S3Fixtures {
         UNSAFE_KEYS_STORED.clear();
         server.client().listObjectsV2Paginator(request -> request.bucket(BUCKET).prefix(unsafe)
                 .encodingType(software.amazon.awssdk.services.s3.model.EncodingType.URL)).contents().stream()
-                .map(object -> object.key().substring(unsafe.length())).filter(key -> !key.equals("safe.txt"))
+                .map(object -> object.key().substring(unsafe.length())).filter(key -> !SERVED_IN_UNSAFE.contains(key))
                 .forEach(UNSAFE_KEYS_STORED::add);
         inParallel(3, i -> server.put(BUCKET, PREFIX + LARGE + "/part" + i + ".bin",
                 bytes(i == 0 ? LARGE_SIZE : LARGE_TAIL_SIZE, 40 + i), true));
@@ -116,6 +119,9 @@ public final class S3Fixtures {
     /** Keys that must never become entries (each below the {@code unsafe} folder). */
     public static final String[] UNSAFE_KEYS = {"../escape.txt", "a/../../escape.txt", "a//b.txt",
         "/rooted.txt", "back\\slash.txt", "ctl\u0001char.txt", "new\nline.txt"};
+
+    /** The keys of the unsafe folder that are served (renamed where they must be). */
+    static final List<String> SERVED_IN_UNSAFE = List.of("safe.txt", "C:photo.jpg", "photo\u202Egpj.exe");
 
     /** Those of {@link #UNSAFE_KEYS} the server accepted. */
     public static final List<String> UNSAFE_KEYS_STORED = new java.util.concurrent.CopyOnWriteArrayList<>();
