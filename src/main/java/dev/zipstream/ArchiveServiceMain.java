@@ -55,8 +55,13 @@ public class ArchiveServiceMain implements QuarkusApplication {
             LOG.warnf("File names are decoded as %s, not UTF-8: non-ASCII names will be mangled. Set LANG=C.UTF-8.",
                     fileNames);
         }
-        LOG.infof("Serving archives of the folders in %s", java.nio.file.Path.of(settings.folderPath())
-                .toAbsolutePath().normalize());
+        if (settings.storage() == ServiceSettings.StorageKind.S3) {
+            LOG.infof("Serving archives of the prefixes s3://%s/%s<hash>/", settings.s3Bucket().orElse(""),
+                    settings.s3Prefix().orElse(""));
+        } else {
+            LOG.infof("Serving archives of the folders in %s", java.nio.file.Path.of(settings.folderPath())
+                    .toAbsolutePath().normalize());
+        }
         Quarkus.waitForExit();
         return 0;
     }

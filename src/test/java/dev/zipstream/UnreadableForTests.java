@@ -6,7 +6,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
 
-import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.storage.fs.FolderScanner;
 
 /**
  * Tests run as root, to whom every file is readable; this stands in for the permission check so that files named

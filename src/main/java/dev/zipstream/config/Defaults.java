@@ -12,6 +12,13 @@ public final class Defaults {
     public static final String ZERO_COPY = "true";
     public static final String MAX_CONCURRENT_DOWNLOADS = "0";
     public static final String COMPRESSION = "store";
+    public static final String STORAGE = "filesystem";
+    public static final String S3_BUCKET = "";
+    /** Empty: a default of "" reads as unset, so the mapping's Optional is empty and means no prefix. */
+    public static final String S3_PREFIX = "";
+    public static final String S3_ENDPOINT = "";
+    public static final String S3_REGION = "";
+    public static final String S3_PATH_STYLE = "false";
     /** Relative to the working directory, so that a restart with the README's commands keeps what was learned. */
     public static final String CRC_INDEX_DIR = "crc-index";
     public static final String INDEX_SCAN_INTERVAL = "10m";

@@ -24,7 +24,11 @@ import dev.zipstream.crc.index.IndexStore;
 import dev.zipstream.http.ClientAddress;
 import dev.zipstream.http.NotFoundThrottle;
 import dev.zipstream.plan.ArchiveFolders;
-import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.storage.Storage;
+import dev.zipstream.storage.fs.FileSystemStorage;
+import dev.zipstream.storage.fs.FolderScanner;
+import dev.zipstream.storage.s3.S3Clients;
+import dev.zipstream.storage.s3.S3Storage;
 import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ArchiveStreamer;
 
@@ -33,16 +37,41 @@ public class ServiceBeans {
 
     private static final Logger LOG = Logger.getLogger(ServiceBeans.class);
 
+    /** Threads that send S3 requests and read small objects ahead, shared by every download. */
+    static final int S3_FETCH_THREADS = 64;
+    /** Pooled S3 connections: a download streaming a large object holds one (two while the next one opens). */
+    static final int S3_CONNECTIONS = 512;
+
     @Produces
     @Singleton
-    ArchiveFolders archiveFolders(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
-        return new ArchiveFolders(Path.of(settings.folderPath()), readAccess);
+    Storage storage(ServiceSettings settings, FolderScanner.ReadAccess readAccess) {
+        // Beans are made before ArchiveServiceMain.run() checks the settings: with a wrong S3 setting, no client is
+        // built here (it would fail with a stack trace); run() then stops the start with the one-line reason.
+        if (settings.storage() == ServiceSettings.StorageKind.S3
+                && SettingsValidator.firstProblem(settings).isEmpty()) {
+            return new S3Storage(S3Clients.build(settings.s3Endpoint(), settings.s3Region(), settings.s3PathStyle(),
+                    S3_CONNECTIONS), settings.s3Bucket().orElseThrow(), settings.s3Prefix().orElse(""),
+                    S3_FETCH_THREADS);
+        }
+        return new FileSystemStorage(Path.of(settings.folderPath()), readAccess);
+    }
+
+    void closeStorage(@Disposes Storage storage) {
+        if (storage instanceof S3Storage s3) {
+            s3.close();
+        }
     }
 
     @Produces
     @Singleton
-    RecentPlans<Path> recentPlans(ArchiveFolders folders, ServiceSettings settings) {
-        return new RecentPlans<>(folders::plan, Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
+    ArchiveFolders archiveFolders(Storage storage) {
+        return new ArchiveFolders(storage);
+    }
+
+    @Produces
+    @Singleton
+    RecentPlans<String> recentPlans(ArchiveFolders folders, ServiceSettings settings) {
+        return new RecentPlans<>(hash -> folders.plan(hash).orElse(null), Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
                 settings.planCacheEntries(), Infrastructure.getDefaultWorkerPool());
     }
 
@@ -85,6 +114,9 @@ public class ServiceBeans {
         Duration interval = IndexScanInterval.parse(settings.indexScanInterval()).orElse(Duration.ZERO);
         if (interval.isZero()) {
             LOG.info("Background CRC indexing is off (INDEX_SCAN_INTERVAL=off)");
+        } else if (settings.storage() != ServiceSettings.StorageKind.FILESYSTEM) {
+            // Objects are read once on their first download (or never, with a stored CRC32); nothing to walk.
+            LOG.info("Background CRC indexing is off: it walks folders on a volume, and STORAGE=s3");
         } else {
             indexer.start(interval);
         }

@@ -69,6 +69,38 @@ public interface ServiceSettings {
     @WithDefault(Defaults.MAX_CONCURRENT_DOWNLOADS)
     int maxConcurrentDownloads();
 
+    /** {@code STORAGE}: where the folders live, {@code filesystem} (default, under FOLDER_PATH) or {@code s3}. */
+    @WithName("storage")
+    @WithDefault(Defaults.STORAGE)
+    StorageKind storage();
+
+    /** The storages a folder can come from. */
+    enum StorageKind {
+        FILESYSTEM, S3
+    }
+
+    /** {@code S3_BUCKET}: the bucket whose prefixes are served; required with {@code STORAGE=s3}. */
+    @WithName("s3.bucket")
+    Optional<String> s3Bucket();
+
+    /** {@code S3_PREFIX}: prepended to every hash ({@code photos/} serves {@code photos/{hash}/}). Default empty. */
+    @WithName("s3.prefix")
+    @WithDefault(Defaults.S3_PREFIX)
+    Optional<String> s3Prefix();
+
+    /** {@code S3_ENDPOINT}: the S3 API's URL for MinIO, Ceph RGW, R2 and the like; AWS's own when unset. */
+    @WithName("s3.endpoint")
+    Optional<String> s3Endpoint();
+
+    /** {@code S3_REGION}: the bucket's region; the SDK's default chain (AWS_REGION, profile) when unset. */
+    @WithName("s3.region")
+    Optional<String> s3Region();
+
+    /** {@code S3_PATH_STYLE}: {@code true} puts the bucket in the path (most self-hosted servers). Default false. */
+    @WithName("s3.path.style")
+    @WithDefault(Defaults.S3_PATH_STYLE)
+    boolean s3PathStyle();
+
     /**
      * {@code CRC_INDEX_DIR}: a directory the service may write to, where the CRC-32s it learns are kept for
      * restarts and shared with replicas that mount the same directory. Created on demand; an empty value turns the

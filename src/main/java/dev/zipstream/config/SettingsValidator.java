@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.zipstream.http.AddressRange;
+import dev.zipstream.storage.s3.S3Clients;
 
 /** Checks the settings before the service takes traffic; the first problem is reported as one line. */
 public final class SettingsValidator {
@@ -17,8 +18,25 @@ public final class SettingsValidator {
         if (!(settings.responseDelay() >= 0) || Double.isInfinite(settings.responseDelay())) {
             return Optional.of("RESPONSE_DELAY must be a number of seconds >= 0, got " + settings.responseDelay());
         }
+        if (settings.storage() == ServiceSettings.StorageKind.S3) {
+            if (settings.s3Bucket().isEmpty()) {
+                return Optional.of("STORAGE=s3 needs S3_BUCKET");
+            }
+            if (settings.s3Endpoint().isPresent() && !settings.s3Endpoint().get().matches("https?://.+")) {
+                return Optional.of("S3_ENDPOINT must be an http:// or https:// URL, got "
+                        + settings.s3Endpoint().get());
+            }
+            if (settings.s3Prefix().isPresent() && settings.s3Prefix().get().startsWith("/")) {
+                return Optional.of("S3_PREFIX must not start with '/' (S3 keys have no leading slash), got "
+                        + settings.s3Prefix().get());
+            }
+            Optional<String> region = S3Clients.regionProblem(settings.s3Endpoint(), settings.s3Region());
+            if (region.isPresent()) {
+                return region;
+            }
+        }
         Path folder = Path.of(settings.folderPath());
-        if (!Files.isDirectory(folder)) {
+        if (settings.storage() == ServiceSettings.StorageKind.FILESYSTEM && !Files.isDirectory(folder)) {
             return Optional.of("FOLDER_PATH " + folder.toAbsolutePath() + " is not an existing folder");
         }
         if (settings.chunkSize() < 4096 || settings.chunkSize() > 16 * 1024 * 1024) {

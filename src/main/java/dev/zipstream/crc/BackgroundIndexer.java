@@ -22,10 +22,11 @@ import dev.zipstream.crc.index.CrcIndex;
 import dev.zipstream.crc.index.FolderLease;
 import dev.zipstream.observability.LogText;
 import dev.zipstream.plan.ArchiveEntry;
-import dev.zipstream.plan.ArchiveFolderException;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.plan.RootedFiles;
+import dev.zipstream.storage.ArchiveFolderException;
+import dev.zipstream.storage.EntryChangedException;
+import dev.zipstream.storage.EntryReader;
 
 /**
  * Computes the CRC-32s nobody has asked for yet, so that even the first download of a new album goes out
@@ -103,10 +104,7 @@ public final class BackgroundIndexer implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
-            Optional<Path> folder = folders.locate(hash);
-            if (folder.isPresent()) {
-                pending += indexFolder(hash, folder.get(), pacer);
-            }
+            pending += indexFolder(hash, pacer);
         }
         sweepLeftovers(hashes);
         pendingFiles.set(pending);
@@ -117,10 +115,14 @@ public final class BackgroundIndexer implements AutoCloseable {
     }
 
     /** Computes the folder's missing CRCs unless it is too fresh or leased elsewhere; returns how many remain. */
-    private long indexFolder(String hash, Path folder, ReadPacer pacer) {
+    private long indexFolder(String hash, ReadPacer pacer) {
         ArchivePlan plan;
         try {
-            plan = folders.plan(folder);
+            Optional<ArchivePlan> planned = folders.plan(hash);
+            if (planned.isEmpty()) {
+                return 0; // not a folder that may be served
+            }
+            plan = planned.get();
         } catch (ArchiveFolderException e) {
             // A download of it gets the same answer (404 or 500) and logs it there.
             LOG.debugf("Background CRC scan skips %s: %s", LogText.of(hash), LogText.of(e.getMessage()));
@@ -130,7 +132,7 @@ public final class BackgroundIndexer implements AutoCloseable {
         if (missing.isEmpty()) {
             return 0;
         }
-        if (changedRecently(plan, folder)) {
+        if (changedRecently(plan)) {
             LOG.debugf("Background CRC scan leaves %s for later: changed within %s", LogText.of(hash), minAge);
             return missing.size();
         }
@@ -149,18 +151,18 @@ public final class BackgroundIndexer implements AutoCloseable {
                 LOG.debugf("No lease for %s: %s", LogText.of(hash), e.getMessage());
             }
         }
-        try (RootedFiles files = new RootedFiles(plan.root())) {
+        try (EntryReader reader = plan.storage().reader(List.of())) {
             for (ArchiveEntry entry : missing) {
                 if (Thread.currentThread().isInterrupted()) {
                     break;
                 }
                 try {
-                    crcs.computeInBackground(plan, entry, files, pacer);
-                } catch (FileChangedException changed) {
+                    crcs.computeInBackground(plan, entry, reader, pacer);
+                } catch (EntryChangedException changed) {
                     LOG.debugf("Background CRC scan: %s", changed.getMessage());
                 } catch (IOException e) {
                     countError();
-                    LOG.warnf("Background CRC scan could not read %s: %s", LogText.of(String.valueOf(entry.source())),
+                    LOG.warnf("Background CRC scan could not read %s: %s", LogText.of(entry.source().location()),
                             LogText.of(String.valueOf(e.getMessage())));
                 }
             }
@@ -185,18 +187,16 @@ public final class BackgroundIndexer implements AutoCloseable {
         return missing;
     }
 
-    /** Whether a file or the folder itself changed within the minimum age (ctime: a set-back mtime is caught). */
-    private boolean changedRecently(ArchivePlan plan, Path folder) {
-        long newest = 0;
+    /**
+     * Whether a file or the folder itself changed within the minimum age (ctime: a set-back mtime is caught; the
+     * folder's own time, which a removed or renamed file changes, is in the plan's Last-Modified).
+     */
+    private boolean changedRecently(ArchivePlan plan) {
+        long newest = plan.lastModified().getEpochSecond() * 1_000_000_000L;
         for (ArchiveEntry entry : plan.entries()) {
-            if (entry.stamp() != null) {
-                newest = Math.max(newest, Math.max(entry.stamp().changedNanos(), entry.stamp().modifiedNanos()));
+            if (entry.source() != null) {
+                newest = Math.max(newest, entry.source().changedNanos());
             }
-        }
-        try {
-            newest = Math.max(newest, Files.getLastModifiedTime(folder).toInstant().toEpochMilli() * 1_000_000L);
-        } catch (IOException gone) {
-            return true;
         }
         Instant cutoff = clock.instant().minus(minAge);
         return newest > cutoff.getEpochSecond() * 1_000_000_000L + cutoff.getNano();

@@ -1,8 +1,9 @@
 package dev.zipstream.crc;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,11 +16,14 @@ import dev.zipstream.crc.index.CrcIndex;
 import dev.zipstream.crc.index.IndexEntry;
 import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.plan.RootedFiles;
+import dev.zipstream.storage.EntryReader;
+import dev.zipstream.storage.ReadPacing;
 
 /**
- * Where archive writers get each entry's CRC-32: from memory when this version of the file was seen before, else
- * from the durable index (when there is one), else computed now and kept in both. Two downloads that need the same
+ * Where archive writers get each entry's CRC-32: from memory when this version of the entry was seen before, else
+ * from the storage when it has one without reading the entry (S3's stored checksum, or a small object's bytes
+ * already fetched ahead), else from the durable index (when there is one), else computed now by reading the entry
+ * once through the storage and kept in both. Two downloads that need the same
  * CRC at once share one computation, and a writer can ask for the next file's CRC ahead of time so it is ready
  * when that file's header is due.
  *
@@ -52,17 +56,17 @@ public final class CrcService {
     }
 
     /**
-     * The entry's CRC-32, blocking while it is computed (reading through {@code files}); fails if the file no
-     * longer matches the plan.
+     * The entry's CRC-32, blocking while it is looked up or computed (reading through {@code reader}); fails if
+     * the entry no longer matches the plan.
      */
-    public int crcOf(ArchivePlan plan, ArchiveEntry entry, RootedFiles files) throws IOException {
+    public int crcOf(ArchivePlan plan, ArchiveEntry entry, EntryReader reader) throws IOException {
         if (entry.isDirectory() || entry.size() == 0) {
             return 0;
         }
         CrcKey key = keyOf(plan, entry);
-        Integer known = known(key);
-        if (known != null) {
-            return known;
+        Integer remembered = memory.get(key);
+        if (remembered != null) {
+            return remembered;
         }
         CompletableFuture<Integer> mine = new CompletableFuture<>();
         CompletableFuture<Integer> running = inFlight.putIfAbsent(key, mine);
@@ -70,7 +74,7 @@ public final class CrcService {
             return await(running);
         }
         try {
-            int crc = compute(plan, entry, key, files, ReadPacer.UNLIMITED, Reason.REQUEST);
+            int crc = lookUpOrCompute(plan, entry, key, reader);
             mine.complete(crc);
             return crc;
         } catch (Throwable e) {
@@ -91,7 +95,7 @@ public final class CrcService {
      * For the background scan: computes the entry's CRC-32 at the pacer's rate unless it is known or a request is
      * computing it already (the request will store it).
      */
-    public void computeInBackground(ArchivePlan plan, ArchiveEntry entry, RootedFiles files, ReadPacer pacer)
+    public void computeInBackground(ArchivePlan plan, ArchiveEntry entry, EntryReader reader, ReadPacer pacer)
             throws IOException {
         if (entry.isDirectory() || entry.size() == 0) {
             return;
@@ -100,7 +104,7 @@ public final class CrcService {
         if (known(key) != null || inFlight.containsKey(key)) {
             return;
         }
-        compute(plan, entry, key, files, pacer, Reason.BACKGROUND);
+        compute(plan, entry, key, reader, pacer, Reason.BACKGROUND);
     }
 
     /**
@@ -115,11 +119,11 @@ public final class CrcService {
             return;
         }
         prefetchExecutor.execute(() -> {
-            try (RootedFiles files = new RootedFiles(plan.root())) {
-                crcOf(plan, entry, files);
+            try (EntryReader reader = plan.storage().reader(List.of())) {
+                crcOf(plan, entry, reader);
             } catch (IOException e) {
                 // The writer that needs this CRC will meet the same problem and report it with its archive.
-                LOG.debugf("Prefetching the CRC-32 of %s failed: %s", entry.source(), e.getMessage());
+                LOG.debugf("Prefetching the CRC-32 of %s failed: %s", entry.source().location(), e.getMessage());
             }
         });
     }
@@ -145,10 +149,24 @@ public final class CrcService {
         return crc;
     }
 
-    private int compute(ArchivePlan plan, ArchiveEntry entry, CrcKey key, RootedFiles files, ReadPacer pacer,
+    /** What a request does once memory does not know: the storage's own CRC, then the index, then reading. */
+    private int lookUpOrCompute(ArchivePlan plan, ArchiveEntry entry, CrcKey key, EntryReader reader)
+            throws IOException {
+        OptionalInt stored = reader.knownCrc32(entry.source());
+        if (stored.isPresent()) {
+            memory.put(key, stored.getAsInt());
+            return stored.getAsInt();
+        }
+        Integer indexed = known(key);
+        if (indexed != null) {
+            return indexed;
+        }
+        return compute(plan, entry, key, reader, ReadPacer.UNLIMITED, Reason.REQUEST);
+    }
+
+    private int compute(ArchivePlan plan, ArchiveEntry entry, CrcKey key, EntryReader reader, ReadPacing pacer,
             Reason reason) throws IOException {
-        Path source = entry.source();
-        int crc = CrcCalculator.crc32(files, source, entry.stamp(), pacer);
+        int crc = reader.crc32(entry.source(), pacer);
         (reason == Reason.REQUEST ? requestBytes : backgroundBytes).addAndGet(entry.size());
         memory.put(key, crc);
         if (index != null) {
@@ -158,7 +176,7 @@ public final class CrcService {
     }
 
     private static CrcKey keyOf(ArchivePlan plan, ArchiveEntry entry) {
-        return new CrcKey(plan.folder(), entry.name(), entry.stamp().indexStamp());
+        return new CrcKey(plan.folder(), entry.name(), entry.source().indexStamp());
     }
 
     private static int await(CompletableFuture<Integer> running) throws IOException {

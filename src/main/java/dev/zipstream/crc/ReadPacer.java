@@ -2,11 +2,13 @@ package dev.zipstream.crc;
 
 import java.nio.ByteBuffer;
 
+import dev.zipstream.storage.ReadPacing;
+
 /**
  * Holds a reader to a byte rate: told about every block read, it sleeps the reading thread as long as the reads
  * are ahead of the rate. Only the background scan is paced; its one thread is the one that sleeps.
  */
-public final class ReadPacer {
+public final class ReadPacer implements ReadPacing {
 
     /** No pacing: what requests use. */
     public static final ReadPacer UNLIMITED = new ReadPacer(0);
@@ -23,11 +25,13 @@ public final class ReadPacer {
     }
 
     /** The paced reader's own read buffer, or null when unpaced (the shared pool's buffers are used then). */
-    ByteBuffer buffer() {
+    @Override
+    public ByteBuffer buffer() {
         return buffer;
     }
 
     /** Counts a block just read, and waits until the rate allows the next one. */
+    @Override
     public void read(long count) {
         if (bytesPerSecond <= 0) {
             return;

@@ -3,7 +3,6 @@ package dev.zipstream.http;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -40,11 +39,11 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
 
     private final ArchiveStreamer streamer;
     private final ArchiveMetrics metrics;
-    private final RecentPlans<Path> plans;
+    private final RecentPlans<String> plans;
     /** Zero-copy unless turned off or chunks are paced; the connection decides the rest (TLS, HTTP/2...). */
     private final boolean zeroCopyAllowed;
 
-    public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics, RecentPlans<Path> plans,
+    public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics, RecentPlans<String> plans,
             ServiceSettings settings) {
         this.streamer = streamer;
         this.metrics = metrics;
@@ -83,7 +82,7 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
                     .start(streamer.streamDeflated(body.plan()), whenEnded);
             return;
         }
-        Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed
+        Optional<ZeroCopyChannel> zeroCopy = zeroCopyAllowed && body.plan().storage().localFiles()
                 ? ZeroCopyChannel.of(request.unwrap(HttpServerRequest.class))
                 : Optional.empty();
         DownloadTracker tracker = track(body,

@@ -1,6 +1,5 @@
 package dev.zipstream.http;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -18,14 +17,14 @@ import io.vertx.ext.web.RoutingContext;
 import dev.zipstream.config.ServiceSettings;
 import dev.zipstream.observability.ArchiveMetrics;
 import dev.zipstream.observability.LogText;
-import dev.zipstream.plan.ArchiveFolderException;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.ArchivePlan;
+import dev.zipstream.storage.ArchiveFolderException;
 import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ByteRange;
 
 /**
- * {@code GET /archive/{hash}/}: the folder {@code FOLDER_PATH/{hash}} as one ZIP, with an exact length, validators
+ * {@code GET /archive/{hash}/}: the folder {@code FOLDER_PATH/{hash}} (or the prefix {@code S3_PREFIX{hash}/}) as one ZIP, with an exact length, validators
  * and byte ranges. {@code HEAD} answers the same headers and reads no file data. Plans on a worker thread (this
  * method is blocking); the bytes are sent by {@link ArchiveBodyWriter}.
  */
@@ -37,12 +36,12 @@ public class ArchiveResource {
     static final int RETRY_AFTER_SECONDS = 30;
 
     private final ArchiveFolders folders;
-    private final RecentPlans<Path> plans;
+    private final RecentPlans<String> plans;
     private final ArchiveMetrics metrics;
     private final boolean deflate;
     private final DownloadSlots slots;
 
-    public ArchiveResource(ArchiveFolders folders, RecentPlans<Path> plans, ArchiveMetrics metrics,
+    public ArchiveResource(ArchiveFolders folders, RecentPlans<String> plans, ArchiveMetrics metrics,
             ServiceSettings settings, DownloadSlots slots) {
         this.folders = folders;
         this.plans = plans;
@@ -74,13 +73,13 @@ public class ArchiveResource {
     }
 
     private Response answer(String hash, HttpHeaders headers, boolean withBody) {
-        Optional<Path> folder = folders.locate(hash);
-        if (folder.isEmpty()) {
-            return notFound(hash, headers, "no such folder");
-        }
         ArchivePlan plan;
         try {
-            plan = plans.plan(folder.get());
+            Optional<ArchivePlan> planned = Optional.ofNullable(plans.plan(hash));
+            if (planned.isEmpty()) {
+                return notFound(hash, headers, "no such folder");
+            }
+            plan = planned.get();
         } catch (ArchiveFolderException.OutsideRoot e) {
             return notFound(hash, headers, e.getMessage());
         } catch (ArchiveFolderException e) {

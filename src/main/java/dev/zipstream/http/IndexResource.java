@@ -26,7 +26,7 @@ public class IndexResource {
     @GET
     @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
     public String index() {
-        String sample = folders.locate(SAMPLE).isPresent()
+        String sample = folders.exists(SAMPLE)
                 ? "<p>Try it: <a href=\"/archive/" + SAMPLE + "/\" download>download the sample archive "
                         + SAMPLE + ".zip</a>.</p>"
                 : "";

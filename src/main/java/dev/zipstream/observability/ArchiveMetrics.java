@@ -1,9 +1,11 @@
 package dev.zipstream.observability;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.runtime.Startup;
@@ -11,19 +13,21 @@ import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.zipstream.crc.BackgroundIndexer;
 import dev.zipstream.crc.CrcService;
+import dev.zipstream.storage.Storage;
 
 /**
  * The service's own meters, as Prometheus sees them: {@code archives_started_total},
  * {@code archives_completed_total}, {@code archives_cancelled_total}, {@code archives_failed_total},
  * {@code archives_not_found_total}, {@code archives_rejected_total}, {@code archives_throttled_total},
  * {@code archive_bytes_sent_total}, {@code archive_crc_bytes_read_total} (tagged {@code reason="request"} or
- * {@code "background"}), {@code archive_index_errors_total}, the gauges {@code archives_active} and
- * {@code archive_index_pending_files}, and the timer
+ * {@code "background"}), {@code archive_index_errors_total}, the gauges {@code archives_active},
+ * {@code archive_index_pending_files} and {@code archive_storage_requests_in_flight}, and the timer
  * {@code archive_download_seconds}. No meter is tagged by folder or file: links are secrets and unbounded.
  */
 @Startup
@@ -41,8 +45,10 @@ public class ArchiveMetrics {
     private final Counter bytesSent;
     private final Timer download;
     private final AtomicInteger active = new AtomicInteger();
+    private final MeterRegistry registry;
+    private final List<Meter> meters;
 
-    public ArchiveMetrics(MeterRegistry registry, CrcService crcs, BackgroundIndexer indexer) {
+    public ArchiveMetrics(MeterRegistry registry, CrcService crcs, BackgroundIndexer indexer, Storage storage) {
         startedSendfile = started(registry, Transfer.SENDFILE);
         startedCopy = started(registry, Transfer.COPY);
         completed = Counter.builder("archives.completed").description("Archive downloads sent in full")
@@ -71,8 +77,8 @@ public class ArchiveMetrics {
                 .register(registry);
         for (CrcService.Reason reason : CrcService.Reason.values()) {
             FunctionCounter.builder("archive.crc.bytes.read", crcs, service -> service.bytesRead(reason))
-                    .description("File bytes read to compute CRC-32s, for a request (what a cold cache costs) "
-                            + "or by the background scan")
+                    .description("File and object bytes read to compute CRC-32s, for a request (what a cold cache "
+                            + "costs) or by the background scan")
                     .tag("reason", reason.name().toLowerCase()).register(registry);
         }
         // NaN until the first scan has finished (and while scanning is off): unknown is not zero.
@@ -85,6 +91,22 @@ public class ArchiveMetrics {
                 .description("CRC index files that could not be used, failed index writes and background scan "
                         + "read errors")
                 .register(registry);
+        Gauge.builder("archive.storage.requests.in.flight", storage, Storage::requestsInFlight)
+                .description("Requests to the object store open now (GETs and HEADs; 0 on a volume)")
+                .register(registry);
+        this.registry = registry;
+        this.meters = registry.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("archive"))
+                .toList();
+    }
+
+    /**
+     * Takes this application's meters out of the registry when it stops. Quarkus' registry can outlive one
+     * application (the tests start several in one JVM), and a meter registered again under the same name would
+     * otherwise stay bound to the stopped application's objects: its gauges NaN, its counters frozen.
+     */
+    @PreDestroy
+    void removeMeters() {
+        meters.forEach(registry::remove);
     }
 
     /** How a download's file bytes leave: by {@code sendfile} from the page cache, or copied through buffers. */

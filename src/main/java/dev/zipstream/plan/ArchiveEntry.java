@@ -1,7 +1,6 @@
 package dev.zipstream.plan;
 
-import java.nio.file.Path;
-
+import dev.zipstream.storage.StoredObject;
 import dev.zipstream.zip.ZipEntrySpec;
 import dev.zipstream.zip.ZipLayout;
 
@@ -10,11 +9,10 @@ import dev.zipstream.zip.ZipLayout;
  * starts in the archive.
  *
  * @param spec the name, size, time and permissions as they go into the headers
- * @param source the file to read, or {@code null} for a directory entry
- * @param stamp the file's stamp when the plan was made, or {@code null} for a directory
+ * @param source the version of the content to read, or {@code null} for a directory entry
  * @param localHeaderOffset where this entry's local header starts
  */
-public record ArchiveEntry(ZipEntrySpec spec, Path source, FileStamp stamp, long localHeaderOffset) {
+public record ArchiveEntry(ZipEntrySpec spec, StoredObject source, long localHeaderOffset) {
 
     public boolean isDirectory() {
         return spec.directory();

@@ -1,21 +1,24 @@
 package dev.zipstream.plan;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.zipstream.storage.ArchiveFolderException;
+import dev.zipstream.storage.Listing;
+import dev.zipstream.storage.Readiness;
+import dev.zipstream.storage.Storage;
+import dev.zipstream.zip.ZipEntrySpec;
+
 /**
- * The served root ({@code FOLDER_PATH}) and the only way from a link's hash to a folder in it.
+ * The only way from a link's hash to an archive plan, whatever the storage.
  *
  * <p>A hash is 1 to 128 characters of {@code [A-Za-z0-9_-]}, so it can hold no separator, dot segment, NUL or
- * encoded character; the folder it names must be a directory whose real path (links resolved) lies strictly
- * inside the root's real path. Anything else is "not found", whatever the reason, so a guesser learns nothing.
+ * encoded character; the storage then says whether such a folder exists and may be served. Anything else is "not
+ * found", whatever the reason, so a guesser learns nothing.
  */
 public final class ArchiveFolders {
 
@@ -23,66 +26,74 @@ public final class ArchiveFolders {
     /** Looked up in place of a malformed hash; never served, even if a folder of that name exists. */
     private static final String NEVER_A_HASH = "~not-a-hash~";
 
-    private final Path root;
-    private final FolderScanner.ReadAccess readAccess;
+    private final Storage storage;
 
-    public ArchiveFolders(Path root, FolderScanner.ReadAccess readAccess) {
-        this.root = root.toAbsolutePath().normalize();
-        this.readAccess = readAccess;
+    public ArchiveFolders(Storage storage) {
+        this.storage = storage;
     }
 
     public static boolean isValidHash(String hash) {
         return hash != null && HASH.matcher(hash).matches();
     }
 
-    /** Whether the root exists and can be listed: what readiness reports. */
-    public boolean rootIsReadable() {
-        return Files.isDirectory(root) && Files.isReadable(root) && Files.isExecutable(root);
-    }
-
     /**
-     * The folder a hash names, or empty when the hash is malformed, the folder is missing, or it resolves
-     * outside the root. All three take the same steps (a malformed hash looks up a name no hash can be, which
-     * is refused whatever it finds), so their answers take about the same time: no oracle for a guesser.
-     */
-    public Optional<Path> locate(String hash) {
-        boolean valid = isValidHash(hash);
-        try {
-            Path realRoot = root.toRealPath();
-            Path real = realRoot.resolve(valid ? hash : NEVER_A_HASH).toRealPath();
-            if (!valid || !real.startsWith(realRoot) || real.equals(realRoot) || !Files.isDirectory(real)) {
-                return Optional.empty();
-            }
-            return Optional.of(real);
-        } catch (IOException missing) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * The names of the root's entries that could be served (valid hashes), sorted; whether each is a folder
-     * inside the root is for {@link #locate} to say. For the background scan.
+     * The names below the root that could be served (valid hashes), sorted; whether each is a folder that may be
+     * served is for {@link #plan} to say. For the background scan, which runs on a volume only.
      */
     public List<String> hashes() throws IOException {
         List<String> hashes = new ArrayList<>();
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
-            for (Path child : children) {
-                String name = child.getFileName().toString();
-                if (isValidHash(name)) {
-                    hashes.add(name);
-                }
+        for (String name : storage.folderNames()) {
+            if (isValidHash(name)) {
+                hashes.add(name);
             }
         }
-        Collections.sort(hashes);
+        java.util.Collections.sort(hashes);
         return hashes;
     }
 
-    /** Plans the archive of a located folder. Blocking: call it from a worker thread. */
-    public ArchivePlan plan(Path folder) throws ArchiveFolderException {
-        try {
-            return new FolderScanner(root.toRealPath(), readAccess).plan(folder);
-        } catch (IOException e) {
-            throw new ArchiveFolderException.Unreadable(root, e);
+    /** Where the archives come from. */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Whether a hash names a folder that may be served (for the index page's sample link). */
+    public boolean exists(String hash) {
+        return isValidHash(hash) && storage.exists(hash);
+    }
+
+    /** Whether the storage can serve archives now: what readiness reports. */
+    public Readiness readiness() {
+        return storage.readiness();
+    }
+
+    /**
+     * The archive of the folder a hash names, or empty when the hash is malformed or names no folder that may be
+     * served. Blocking: call it from a worker thread.
+     */
+    public Optional<ArchivePlan> plan(String hash) throws ArchiveFolderException {
+        // A malformed hash looks up a name no hash can be and is refused whatever it finds, so that it takes the
+        // same steps as a missing folder or one that leads out of the root: their answers take about the same
+        // time, and a guesser learns nothing from it.
+        boolean valid = isValidHash(hash);
+        Optional<Listing> listing = storage.list(valid ? hash : NEVER_A_HASH);
+        if (!valid || listing.isEmpty()) {
+            return Optional.empty();
         }
+        List<ArchivePlan.Source> sources = new ArrayList<>(listing.get().entries().size());
+        for (Listing.Entry entry : listing.get().entries()) {
+            sources.add(new ArchivePlan.Source(spec(entry), entry.object()));
+        }
+        return Optional.of(ArchivePlan.layOut(storage, listing.get().folderId(), sources,
+                listing.get().folderModified()));
+    }
+
+    private static ZipEntrySpec spec(Listing.Entry entry) throws ArchiveFolderException {
+        byte[] utf8 = entry.name().getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > ZipEntrySpec.MAX_NAME_LENGTH) {
+            throw new ArchiveFolderException.UnsupportedName(
+                    entry.object() == null ? entry.name() : entry.object().location());
+        }
+        return new ZipEntrySpec(utf8, entry.directory(), entry.size(), entry.modifiedEpochSecond(),
+                entry.permissions());
     }
 }

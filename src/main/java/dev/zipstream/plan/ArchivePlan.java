@@ -1,7 +1,6 @@
 package dev.zipstream.plan;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -12,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.zipstream.storage.Storage;
+import dev.zipstream.storage.StoredObject;
 import dev.zipstream.zip.ZipEntrySpec;
 import dev.zipstream.zip.ZipLayout;
 
@@ -30,7 +31,7 @@ public final class ArchivePlan {
      */
     public static final int FORMAT_VERSION = 1;
 
-    private final Path root;
+    private final Storage storage;
     private final String folder;
     private final List<ArchiveEntry> entries;
     private final long centralDirectoryOffset;
@@ -40,9 +41,9 @@ public final class ArchivePlan {
     private final String etag;
     private volatile Map<String, String> indexStamps;
 
-    private ArchivePlan(Path root, String folder, List<ArchiveEntry> entries, long centralDirectoryOffset,
+    private ArchivePlan(Storage storage, String folder, List<ArchiveEntry> entries, long centralDirectoryOffset,
             long centralDirectoryLength, Instant lastModified, String etag) {
-        this.root = root;
+        this.storage = storage;
         this.folder = folder;
         this.entries = entries;
         this.centralDirectoryOffset = centralDirectoryOffset;
@@ -53,25 +54,25 @@ public final class ArchivePlan {
         this.etag = etag;
     }
 
-    /** One entry to lay out: its ZIP description and, for a file, where to read it and its stamp. */
-    public record Source(ZipEntrySpec spec, Path path, FileStamp stamp) {
+    /** One entry to lay out: its ZIP description and, for a file, the version of its content to read. */
+    public record Source(ZipEntrySpec spec, StoredObject object) {
     }
 
     /**
      * Assigns every entry its offset, in the given order, and computes the archive's length and validators.
      *
-     * @param root the real path of the served root, below which every source lies
-     * @param folder the archived folder's real path relative to the root (its name in the CRC index)
+     * @param storage where every source is read from
+     * @param folder the folder's id in the CRC index (the storage's {@link dev.zipstream.storage.Listing#folderId()})
      * @param folderModified when the archived folder itself last changed (a file removed or renamed), or null
      */
-    public static ArchivePlan layOut(Path root, String folder, List<Source> sources, Instant folderModified) {
+    public static ArchivePlan layOut(Storage storage, String folder, List<Source> sources, Instant folderModified) {
         List<ArchiveEntry> entries = new ArrayList<>(sources.size());
         MessageDigest digest = sha256();
         digest.update(ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
         long offset = 0;
         long newestSecond = folderModified == null ? 0 : folderModified.getEpochSecond();
         for (Source source : sources) {
-            ArchiveEntry entry = new ArchiveEntry(source.spec(), source.path(), source.stamp(), offset);
+            ArchiveEntry entry = new ArchiveEntry(source.spec(), source.object(), offset);
             entries.add(entry);
             offset = entry.endOffset();
             newestSecond = Math.max(newestSecond, source.spec().modifiedEpochSecond());
@@ -85,19 +86,24 @@ public final class ArchivePlan {
                 + '"';
         // Never in the future (a camera clock set ahead): RFC 9110 forbids a Last-Modified later than Date.
         Instant lastModified = Instant.ofEpochSecond(Math.min(newestSecond, Instant.now().getEpochSecond()));
-        return new ArchivePlan(root, folder, Collections.unmodifiableList(entries), offset, centralDirectoryLength,
+        return new ArchivePlan(storage, folder, Collections.unmodifiableList(entries), offset,
+                centralDirectoryLength,
                 lastModified, etag);
     }
 
+    /**
+     * Name, size, time, mode and type (all of which go into the bytes), then what identifies the content's version
+     * (times and ctime on a volume; key and ETag in S3).
+     */
     private static void fingerprint(MessageDigest digest, Source source) {
         ZipEntrySpec spec = source.spec();
         digest.update(ByteBuffer.allocate(4).putInt(spec.name().length).array());
         digest.update(spec.name());
-        long modifiedNanos = source.stamp() == null ? spec.modifiedEpochSecond() * 1_000_000_000L
-                : source.stamp().modifiedNanos();
-        long changedNanos = source.stamp() == null ? 0 : source.stamp().changedNanos();
-        digest.update(ByteBuffer.allocate(29).putLong(spec.size()).putLong(modifiedNanos).putLong(changedNanos)
+        digest.update(ByteBuffer.allocate(21).putLong(spec.size()).putLong(spec.modifiedEpochSecond())
                 .putInt(spec.unixPermissions()).put((byte) (spec.directory() ? 1 : 0)).array());
+        if (source.object() != null) {
+            source.object().fingerprint(digest);
+        }
     }
 
     private static MessageDigest sha256() {
@@ -108,24 +114,24 @@ public final class ArchivePlan {
         }
     }
 
-    /** The real path of the served root: files are opened below it without following links. */
-    public Path root() {
-        return root;
+    /** Where the entries' contents are read from. */
+    public Storage storage() {
+        return storage;
     }
 
-    /** The archived folder's real path relative to the root: what names its CRCs in the index. */
+    /** The folder's id in the CRC index: its real path below the root on a volume, its prefix's URL in S3. */
     public String folder() {
         return folder;
     }
 
-    /** Every file entry's name and {@link FileStamp#indexStamp()}: what the folder's index may hold now. */
+    /** Every file entry's name and {@link StoredObject#indexStamp()}: what the folder's index may hold now. */
     public Map<String, String> indexStamps() {
         Map<String, String> stamps = indexStamps;
         if (stamps == null) {
             Map<String, String> made = new LinkedHashMap<>();
             for (ArchiveEntry entry : entries) {
                 if (!entry.isDirectory() && entry.size() > 0) {
-                    made.put(entry.name(), entry.stamp().indexStamp());
+                    made.put(entry.name(), entry.source().indexStamp());
                 }
             }
             stamps = Collections.unmodifiableMap(made);

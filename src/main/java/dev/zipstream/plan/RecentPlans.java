@@ -15,6 +15,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import dev.zipstream.storage.ArchiveFolderException;
+
 /**
  * Plans a folder once and serves that plan to every request for the same folder in the next few seconds: the
  * {@code HEAD}, the segments of a download manager, a {@code 304} check and the {@code GET} that follows would
@@ -40,6 +42,7 @@ public final class RecentPlans<K> {
      */
     @FunctionalInterface
     public interface Planner<K> {
+        /** The folder's plan, or null when there is no such folder (a "no" is never kept). */
         ArchivePlan plan(K folder) throws ArchiveFolderException;
     }
 
@@ -71,7 +74,7 @@ public final class RecentPlans<K> {
                         .ticker(ticker).executor(Runnable::run).build();
     }
 
-    /** The plan of a located folder: a recent one if there is one, else a new one. Blocking. */
+    /** The plan of a folder: a recent one if there is one, else a new one; null if there is no such folder. Blocking. */
     public ArchivePlan plan(K folder) throws ArchiveFolderException {
         if (plans == null) {
             return planner.plan(folder);
@@ -109,7 +112,11 @@ public final class RecentPlans<K> {
             ArchivePlan plan = planner.plan(folder);
             // Completed before it is stored: a request waiting for it may hold the cache's lock on this folder.
             renewal.result.complete(plan);
-            plans.put(folder, plan);
+            if (plan == null) {
+                plans.invalidate(folder); // gone since: its next request answers 404
+            } else {
+                plans.put(folder, plan);
+            }
         } catch (ArchiveFolderException | RuntimeException e) {
             renewal.result.completeExceptionally(e);
             // The next request plans it in its own time and answers the failure as it should.

@@ -1,13 +1,15 @@
 package dev.zipstream.stream;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.plan.RootedFiles;
+import dev.zipstream.storage.EntryReader;
+import dev.zipstream.storage.Span;
 import dev.zipstream.zip.ZipHeaders;
 import dev.zipstream.zip.ZipLayout;
 
@@ -16,7 +18,7 @@ import dev.zipstream.zip.ZipLayout;
  * directory records and end records, each cut to the range.
  *
  * <p>Both archive writers (the copying {@code Multi<Buffer>} and the zero-copy edge) consume this, so they send
- * the very same bytes. Files wholly before the range are never read, except to compute a CRC-32 the central
+ * the very same bytes. Entries wholly before the range are never read, except to compute a CRC-32 the central
  * directory needs and the cache does not hold. Blocking (it may compute CRCs): use it from a worker thread. Not
  * thread-safe.
  */
@@ -27,7 +29,7 @@ public final class ArchiveCursor implements AutoCloseable {
 
     private final ArchivePlan plan;
     private final CrcService crcs;
-    private final RootedFiles files;
+    private final EntryReader reader;
     /** The CRC-32s this cursor has used, so the central directory never recomputes one the cache let go. */
     private final int[] knownCrcs;
     private final BitSet known;
@@ -44,11 +46,32 @@ public final class ArchiveCursor implements AutoCloseable {
         }
         this.plan = plan;
         this.crcs = crcs;
-        this.files = new RootedFiles(plan.root());
+        this.reader = plan.storage().reader(spans(plan, range));
         this.knownCrcs = new int[plan.entries().size()];
         this.known = new BitSet(plan.entries().size());
         this.position = range.start();
         this.end = range.end();
+    }
+
+    /** What the range reads of each entry, in order: a storage that fetches ahead follows this. */
+    private static List<Span> spans(ArchivePlan plan, ByteRange range) {
+        List<Span> spans = new ArrayList<>();
+        if (range.start() >= plan.centralDirectoryOffset()) {
+            return spans;
+        }
+        List<ArchiveEntry> entries = plan.entries();
+        for (int i = plan.entryIndexAt(range.start()); i < entries.size(); i++) {
+            ArchiveEntry entry = entries.get(i);
+            if (entry.dataOffset() >= range.end()) {
+                break;
+            }
+            long from = Math.max(range.start(), entry.dataOffset());
+            long to = Math.min(range.end(), entry.endOffset());
+            if (entry.source() != null && to > from) {
+                spans.add(new Span(entry.source(), from - entry.dataOffset(), to - entry.dataOffset()));
+            }
+        }
+        return spans;
     }
 
     /** Bytes of the range not yet returned. */
@@ -124,20 +147,20 @@ public final class ArchiveCursor implements AutoCloseable {
 
     private int crcOf(int index) throws IOException {
         if (!known.get(index)) {
-            knownCrcs[index] = crcs.crcOf(plan, plan.entries().get(index), files);
+            knownCrcs[index] = crcs.crcOf(plan, plan.entries().get(index), reader);
             known.set(index);
         }
         return knownCrcs[index];
     }
 
-    /** Where this cursor's readers open files: below the real root, never through a link. */
-    public RootedFiles files() {
-        return files;
+    /** Where this cursor's writers read the entries' bytes. */
+    public EntryReader reader() {
+        return reader;
     }
 
     @Override
     public void close() throws IOException {
-        files.close();
+        reader.close();
     }
 
     private static long recordLength(ArchiveEntry entry) {

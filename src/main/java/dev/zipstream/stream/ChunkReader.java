@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
+import dev.zipstream.storage.EntryReader;
+
 /**
  * Turns an {@link ArchiveCursor} into chunks of at most {@code chunkSize} bytes for the copying path.
  *
@@ -18,14 +20,14 @@ final class ChunkReader implements AutoCloseable {
 
     private final ArchiveCursor cursor;
     private final int chunkSize;
-    private final FileSliceReader files;
+    private final EntryReader files;
     private Piece pending;
     private long pendingDone;
 
     ChunkReader(ArchiveCursor cursor, int chunkSize) {
         this.cursor = cursor;
         this.chunkSize = chunkSize;
-        this.files = new FileSliceReader(cursor.files());
+        this.files = cursor.reader();
     }
 
     /** The next chunk, or null at the end of the range. */
@@ -48,10 +50,10 @@ final class ChunkReader implements AutoCloseable {
                 Piece.FileSlice slice = (Piece.FileSlice) pending;
                 ByteBuffer target = out.slice();
                 target.limit(n);
-                files.read(slice.entry(), slice.position() + pendingDone, target);
+                files.read(slice.entry().source(), slice.position() + pendingDone, target);
                 out.position(out.position() + n);
                 if (slice.endsEntry() && pendingDone + n == slice.length()) {
-                    files.finishEntry(slice.entry());
+                    files.finishEntry(slice.entry().source());
                 }
             }
             pendingDone += n;
@@ -67,10 +69,6 @@ final class ChunkReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            files.close();
-        } finally {
-            cursor.close();
-        }
+        cursor.close();
     }
 }

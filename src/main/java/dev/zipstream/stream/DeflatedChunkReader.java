@@ -19,7 +19,8 @@ import io.vertx.core.buffer.Buffer;
 
 import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.plan.RootedFiles;
+import dev.zipstream.storage.EntryReader;
+import dev.zipstream.storage.Span;
 
 /**
  * The {@code COMPRESSION=deflate} archive, for folders of text: commons-compress's {@link ZipArchiveOutputStream}
@@ -33,8 +34,7 @@ final class DeflatedChunkReader implements AutoCloseable {
     private final int chunkSize;
     private final ByteArrayOutputStream sink = new ByteArrayOutputStream();
     private final ZipArchiveOutputStream zip;
-    private final RootedFiles rooted;
-    private final FileSliceReader files;
+    private final EntryReader files;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private int index = -1;
     private long entryDone;
@@ -44,8 +44,8 @@ final class DeflatedChunkReader implements AutoCloseable {
     DeflatedChunkReader(ArchivePlan plan, int chunkSize) {
         this.entries = plan.entries();
         this.chunkSize = chunkSize;
-        this.rooted = new RootedFiles(plan.root());
-        this.files = new FileSliceReader(rooted);
+        this.files = plan.storage().reader(plan.entries().stream().filter(entry -> entry.size() > 0)
+                .map(entry -> new Span(entry.source(), 0, entry.size())).toList());
         this.zip = new ZipArchiveOutputStream(sink);
         zip.setEncoding("UTF-8");
         zip.setUseLanguageEncodingFlag(true);
@@ -101,11 +101,11 @@ final class DeflatedChunkReader implements AutoCloseable {
         ArchiveEntry entry = entries.get(index);
         int n = (int) Math.min(readBuffer.capacity(), entry.size() - entryDone);
         readBuffer.clear().limit(n);
-        files.read(entry, entryDone, readBuffer);
+        files.read(entry.source(), entryDone, readBuffer);
         zip.write(readBuffer.array(), 0, n);
         entryDone += n;
         if (entryDone == entry.size()) {
-            files.finishEntry(entry);
+            files.finishEntry(entry.source());
             zip.closeArchiveEntry();
             inEntry = false;
         }
@@ -117,8 +117,6 @@ final class DeflatedChunkReader implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        try (RootedFiles folders = rooted) {
-            files.close();
-        }
+        files.close();
     }
 }

@@ -10,8 +10,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.util.ReferenceCountUtil;
 
-import dev.zipstream.crc.CrcCalculator;
 import dev.zipstream.plan.ArchiveEntry;
+import dev.zipstream.storage.EntryReader;
+import dev.zipstream.storage.LocalFiles;
 
 /**
  * Cuts an {@link ArchiveCursor} into batches of Netty messages for the zero-copy path: file spans become
@@ -31,7 +32,8 @@ public final class RegionBatcher implements AutoCloseable {
     static final int LEAD_IN = 2 * 1024;
 
     private final ArchiveCursor cursor;
-    private final FileSliceReader files;
+    private final EntryReader files;
+    private final LocalFiles localFiles;
     /** Every file sent (in part) as a region, in order; those from {@code checked} on are not verified yet. */
     private final List<ArchiveEntry> sentAsRegions = new ArrayList<>();
     private int checked;
@@ -41,7 +43,9 @@ public final class RegionBatcher implements AutoCloseable {
 
     public RegionBatcher(ArchiveCursor cursor) {
         this.cursor = cursor;
-        this.files = new FileSliceReader(cursor.files());
+        this.files = cursor.reader();
+        this.localFiles = files.localFiles()
+                .orElseThrow(() -> new IllegalArgumentException("zero-copy needs entries that are local files"));
     }
 
     /**
@@ -109,12 +113,12 @@ public final class RegionBatcher implements AutoCloseable {
                         buffer = buffer != null ? buffer : newBuffer(allocator, room);
                         buffer.ensureWritable((int) n);
                         int writerIndex = buffer.writerIndex();
-                        files.read(slice.entry(), slice.position() + pendingDone,
+                        files.read(slice.entry().source(), slice.position() + pendingDone,
                                 buffer.nioBuffer(writerIndex, (int) n));
                         buffer.writerIndex(writerIndex + (int) n);
                         buffered += n;
                         if (slice.endsEntry() && pendingDone + n == slice.length()) {
-                            files.finishEntry(slice.entry());
+                            files.finishEntry(slice.entry().source());
                         }
                     } else {
                         if (buffer != null) {
@@ -125,7 +129,7 @@ public final class RegionBatcher implements AutoCloseable {
                         n = Math.min(remaining, maxBytes - total);
                         // Opened here, on the worker and below the root without following links; the region
                         // closes the channel once Netty has sent it.
-                        messages.add(new DefaultFileRegion(FileSliceReader.open(cursor.files(), slice.entry()),
+                        messages.add(new DefaultFileRegion(localFiles.open(slice.entry().source()),
                                 slice.position() + pendingDone, n));
                         sizes.add(n);
                         if (sentAsRegions.isEmpty() || sentAsRegions.get(sentAsRegions.size() - 1) != slice.entry()) {
@@ -188,7 +192,7 @@ public final class RegionBatcher implements AutoCloseable {
     private void verifyFilesSentAsRegions(int from) throws IOException {
         for (int i = from; i < sentAsRegions.size(); i++) {
             ArchiveEntry entry = sentAsRegions.get(i);
-            CrcCalculator.requireUnchanged(entry.source(), entry.stamp());
+            localFiles.requireUnchanged(entry.source());
         }
     }
 
@@ -205,9 +209,9 @@ public final class RegionBatcher implements AutoCloseable {
             DefaultFileRegion region = (DefaultFileRegion) message;
             ArchiveEntry entry = sentAsRegions.get(sentAsRegions.size() - 1);
             long position = region.position() + region.count() - 1;
-            files.read(entry, position, ByteBuffer.wrap(tail));
+            files.read(entry.source(), position, ByteBuffer.wrap(tail));
             region.release();
-            messages.set(last, new DefaultFileRegion(FileSliceReader.open(cursor.files(), entry), region.position(),
+            messages.set(last, new DefaultFileRegion(localFiles.open(entry.source()), region.position(),
                     region.count() - 1));
         }
         sizes.set(last, sizes.get(last) - 1);
@@ -220,10 +224,6 @@ public final class RegionBatcher implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            files.close();
-        } finally {
-            cursor.close();
-        }
+        cursor.close();
     }
 }

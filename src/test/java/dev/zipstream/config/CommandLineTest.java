@@ -19,6 +19,15 @@ class CommandLineTest {
     }
 
     @Test
+    void s3FlagsAreTheS3Settings() throws Exception {
+        CommandLine.Parsed parsed = CommandLine.parse("--storage", "s3", "--s3_bucket", "photos", "--s3_prefix",
+                "uploads/", "--s3_endpoint", "http://127.0.0.1:9000", "--s3_region", "eu-central-1",
+                "--s3_path_style", "true");
+        assertEquals(Map.of("storage", "s3", "s3.bucket", "photos", "s3.prefix", "uploads/", "s3.endpoint",
+                "http://127.0.0.1:9000", "s3.region", "eu-central-1", "s3.path.style", "true"), parsed.properties());
+    }
+
+    @Test
     void helpListsEveryFlagWithItsDefault() throws Exception {
         assertTrue(CommandLine.parse("-h").help());
         assertTrue(CommandLine.parse("--folder_path", "x", "--help").help());

@@ -241,7 +241,7 @@ class KubernetesManifestsTest {
     void dashboardConfigMapWrapsTheJsonFileForTheGrafanaSidecar() throws IOException {
         Map<String, Object> configMap = find("ConfigMap", DASHBOARD);
         assertEquals("1", at(configMap, "metadata", "labels", "grafana_dashboard"));
-        String json = Files.readString(RenderedManifests.K8S_DIR.resolve("grafana/archive-service-dashboard.json"));
+        String json = Files.readString(RenderedManifests.BASE_DIR.resolve("grafana/archive-service-dashboard.json"));
         assertEquals(Map.of("archive-service-dashboard.json", json), configMap.get("data"));
     }
 

@@ -27,8 +27,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The metric names that the Grafana dashboard ({@code k8s/grafana/archive-service-dashboard.json}) and the alerts
- * ({@code k8s/prometheusrule.yaml}) query, extracted from their PromQL (a recording rule's name stands for what it reads); and the contract of what the service exports.
+ * The metric names that the Grafana dashboard ({@code k8s/base/grafana/archive-service-dashboard.json}) and the alerts
+ * ({@code k8s/base/prometheusrule.yaml}) query, extracted from their PromQL (a recording rule's name stands for what it reads); and the contract of what the service exports.
  * Used by {@link DashboardMetricsTest} (on the manifests as kustomize renders them) and by
  * {@code dev.zipstream.it.DashboardMetricsLiveIT} (on the files, against a live scrape of {@code /q/metrics}).
  */
@@ -38,7 +38,7 @@ public final class MonitoredMetrics {
      * The Prometheus names the service exports on /q/metrics (Micrometer meters archives.started, ...,
      * timer archive.download, plus what Quarkus' Micrometer binders export).
      * ArchiveMetricsTest in the main code must agree with this set; it is the contract between the
-     * service and k8s/grafana/archive-service-dashboard.json and k8s/prometheusrule.yaml.
+     * service and k8s/base/grafana/archive-service-dashboard.json and k8s/base/prometheusrule.yaml.
      * The _bucket series exist only if the service publishes histograms for both timers.
      */
     public static final Set<String> EXPORTED_METRICS = Set.of(
@@ -71,8 +71,8 @@ public final class MonitoredMetrics {
     public static final Set<String> NOT_FROM_THE_SERVICE = Set.of("up", "kube_deployment_status_replicas_available");
 
     /** The dashboard JSON, the only copy (kustomize's configMapGenerator wraps it in a ConfigMap). */
-    public static final Path DASHBOARD_FILE = RenderedManifests.K8S_DIR.resolve("grafana/archive-service-dashboard.json");
-    public static final Path PROMETHEUS_RULE_FILE = RenderedManifests.K8S_DIR.resolve("prometheusrule.yaml");
+    public static final Path DASHBOARD_FILE = RenderedManifests.BASE_DIR.resolve("grafana/archive-service-dashboard.json");
+    public static final Path PROMETHEUS_RULE_FILE = RenderedManifests.BASE_DIR.resolve("prometheusrule.yaml");
 
     private static final Set<String> PROMQL_KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by",
             "without", "on", "ignoring", "group_left", "group_right", "inf", "nan");

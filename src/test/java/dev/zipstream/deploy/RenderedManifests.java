@@ -27,17 +27,23 @@ final class RenderedManifests {
     /** The project directory: surefire sets {@code basedir}, an IDE runs in it. */
     static final Path PROJECT_DIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     static final Path K8S_DIR = PROJECT_DIR.resolve("k8s");
+    /** Where the manifests' files are; k8s/ itself only includes this folder. */
+    static final Path BASE_DIR = K8S_DIR.resolve("base");
+    /** The overlay that serves from S3 instead of a volume. */
+    static final Path S3_OVERLAY_DIR = K8S_DIR.resolve("overlays/s3");
 
-    private static List<Map<String, Object>> documents;
+    private static final Map<Path, List<Map<String, Object>>> RENDERED = new java.util.HashMap<>();
 
     private RenderedManifests() {
     }
 
-    static synchronized List<Map<String, Object>> documents() {
-        if (documents == null) {
-            documents = parse(kustomize());
-        }
-        return documents;
+    static List<Map<String, Object>> documents() {
+        return documents(K8S_DIR);
+    }
+
+    /** The rendering of one kustomization folder (k8s/ or an overlay). */
+    static synchronized List<Map<String, Object>> documents(Path dir) {
+        return RENDERED.computeIfAbsent(dir, folder -> parse(kustomize(folder), folder));
     }
 
     /** The one document of this kind and name; fails if there is none or more than one. */
@@ -92,21 +98,21 @@ final class RenderedManifests {
         return (List<Object>) value;
     }
 
-    private static String kustomize() {
+    private static String kustomize(Path dir) {
         String kubectl = System.getenv().getOrDefault("KUBECTL", "kubectl");
         try {
             File stderr = File.createTempFile("kustomize", ".err");
             try {
-                Process process = new ProcessBuilder(kubectl, "kustomize", K8S_DIR.toString())
+                Process process = new ProcessBuilder(kubectl, "kustomize", dir.toString())
                         .redirectError(stderr)
                         .start();
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!process.waitFor(2, TimeUnit.MINUTES)) {
                     process.destroyForcibly();
-                    throw new AssertionError("kubectl kustomize " + K8S_DIR + " did not finish within 2 minutes");
+                    throw new AssertionError("kubectl kustomize " + dir + " did not finish within 2 minutes");
                 }
                 if (process.exitValue() != 0) {
-                    throw new AssertionError("kubectl kustomize " + K8S_DIR + " failed with exit code "
+                    throw new AssertionError("kubectl kustomize " + dir + " failed with exit code "
                             + process.exitValue() + ":\n" + Files.readString(stderr.toPath()));
                 }
                 return out;
@@ -123,7 +129,7 @@ final class RenderedManifests {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> parse(String yaml) {
+    private static List<Map<String, Object>> parse(String yaml, Path dir) {
         List<Map<String, Object>> docs = new ArrayList<>();
         for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
             if (doc != null) {
@@ -131,7 +137,7 @@ final class RenderedManifests {
             }
         }
         if (docs.isEmpty()) {
-            throw new AssertionError("kubectl kustomize " + K8S_DIR + " produced no documents");
+            throw new AssertionError("kubectl kustomize " + dir + " produced no documents");
         }
         return Collections.unmodifiableList(docs);
     }

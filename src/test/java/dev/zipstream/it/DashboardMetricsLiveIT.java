@@ -15,7 +15,7 @@ import dev.zipstream.deploy.MonitoredMetrics;
 
 /**
  * The dashboard and the alerts against the real thing: after one download and one missing archive, every metric
- * that {@code k8s/grafana/archive-service-dashboard.json} and {@code k8s/prometheusrule.yaml} query has a sample in
+ * that {@code k8s/base/grafana/archive-service-dashboard.json} and {@code k8s/base/prometheusrule.yaml} query has a sample in
  * the packaged service's {@code /q/metrics} (histogram {@code _bucket} series included), except {@code up} and
  * kube-state-metrics' series, which come from outside the service ({@link MonitoredMetrics#NOT_FROM_THE_SERVICE}).
  * So does every name of the contract {@link MonitoredMetrics#EXPORTED_METRICS}.

@@ -40,7 +40,7 @@ import dev.zipstream.it.PrometheusProcess.Series;
  * serves downloads, ranges, 404s, a download the client hangs up on, and 503s from load shedding
  * ({@code MAX_CONCURRENT_DOWNLOADS=1} while that download is held open); Prometheus scrapes it every second with the
  * labels the Prometheus Operator gives the ServiceMonitor's targets. Then every target of every panel of
- * {@code k8s/grafana/archive-service-dashboard.json} is run through {@code /api/v1/query_range} as Grafana would send
+ * {@code k8s/base/grafana/archive-service-dashboard.json} is run through {@code /api/v1/query_range} as Grafana would send
  * it (its variables from {@code label_values}, once as picked and once as All; {@code $__rate_interval} from the
  * range and the scrape interval): each returns data, and the values agree with the traffic. The alerting rules are
  * loaded too: they evaluate without error, and only the one for load shedding is pending.

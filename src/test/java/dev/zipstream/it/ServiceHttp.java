@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.zipstream.PrometheusText;
+
 /** Plain HTTP against a {@link ServiceProcess}: one request with headers, and its Prometheus counters. */
 final class ServiceHttp {
 
@@ -61,15 +63,7 @@ final class ServiceHttp {
     /** The sum of a metric's samples in {@code /q/metrics}. */
     static double metric(ServiceProcess service, String name) throws IOException {
         String text = new String(request(service, "GET", "/q/metrics").body(), StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
-        double sum = 0;
-        boolean found = false;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(2));
-            found = true;
-        }
-        assertTrue(found, "metric " + name + " is exported");
-        return sum;
+        return PrometheusText.sum(text, name);
     }
 
     /** Waits (up to 10 s) for a counter to reach {@code expected}, then requires it to equal it. */

@@ -63,6 +63,13 @@ class ServiceProcessIT {
         assertTrue(proxies.output().contains("Cannot start: TRUSTED_PROXIES: 'proxy.example' is not an IP address"
                 + " or CIDR block"), proxies.output());
         assertTrue(!proxies.output().contains("\tat "), "no stack trace: " + proxies.output());
+        ServiceProcess.Result bucket = ServiceProcess.run(work, Map.of("STORAGE", "s3"));
+        assertEquals(1, bucket.exitCode(), bucket.output());
+        assertTrue(bucket.output().contains("Cannot start: STORAGE=s3 needs S3_BUCKET"), bucket.output());
+        ServiceProcess.Result endpoint = ServiceProcess.run(work, Map.of(), "--storage", "s3", "--s3_bucket", "b",
+                "--s3_endpoint", "minio:9000");
+        assertEquals(1, endpoint.exitCode(), endpoint.output());
+        assertTrue(endpoint.output().contains("S3_ENDPOINT must be an http:// or https:// URL"), endpoint.output());
     }
 
     @Test

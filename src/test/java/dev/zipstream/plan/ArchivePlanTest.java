@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.zipstream.Fixtures;
+import dev.zipstream.Plans;
+import dev.zipstream.storage.ArchiveFolderException;
+import dev.zipstream.storage.fs.FileStamp;
+import dev.zipstream.storage.fs.LocalFile;
 import dev.zipstream.stream.ArchiveBytes;
 
 /**
@@ -53,7 +57,7 @@ class ArchivePlanTest {
         Files.setPosixFilePermissions(folder.resolve("日本/東京 タワー.jpg"),
                 PosixFilePermissions.fromString("rwxr-x---"));
 
-        ArchivePlan plan = new FolderScanner(root.toRealPath()).plan(folder);
+        ArchivePlan plan = Plans.of(root.toRealPath(), folder);
         byte[] zip = ArchiveBytes.of(plan);
 
         assertEquals(plan.length(), zip.length);
@@ -77,7 +81,7 @@ class ArchivePlanTest {
     @Test
     void emptyFolderIsAnEmptyZip() throws Exception {
         Path folder = Files.createDirectories(root.resolve("nothing"));
-        ArchivePlan plan = new FolderScanner(root.toRealPath()).plan(folder);
+        ArchivePlan plan = Plans.of(root.toRealPath(), folder);
         byte[] zip = ArchiveBytes.of(plan);
         assertEquals(22, plan.length());
         assertEquals(22, zip.length);
@@ -89,7 +93,7 @@ class ArchivePlanTest {
         Path folder = root.resolve("stable");
         Fixtures.write(folder.resolve("a.bin"), 3_000, 1);
         Fixtures.write(folder.resolve("b/c.bin"), 5_000, 2);
-        FolderScanner scanner = new FolderScanner(root.toRealPath());
+        Plans scanner = new Plans(root.toRealPath());
 
         ArchivePlan first = scanner.plan(folder);
         ArchivePlan second = scanner.plan(folder);
@@ -105,15 +109,15 @@ class ArchivePlanTest {
     void rewriteWithTheSameSizeAndTheOldModificationTimeStillChangesTheStamp() throws Exception {
         Path folder = root.resolve("synced");
         Fixtures.write(folder.resolve("photo.jpg"), 4_000, 1);
-        FolderScanner scanner = new FolderScanner(root.toRealPath());
+        Plans scanner = new Plans(root.toRealPath());
         ArchivePlan before = scanner.plan(folder);
 
         Thread.sleep(20); // let the clock move past the first write's ctime
         Fixtures.write(folder.resolve("photo.jpg"), 4_000, 2); // same size and mtime, as rsync -t leaves it
         ArchivePlan after = scanner.plan(folder);
 
-        FileStamp old = before.entries().get(0).stamp();
-        FileStamp now = after.entries().get(0).stamp();
+        FileStamp old = ((LocalFile) before.entries().get(0).source()).stamp();
+        FileStamp now = ((LocalFile) after.entries().get(0).source()).stamp();
         assertEquals(old.size(), now.size());
         assertEquals(old.modifiedNanos(), now.modifiedNanos());
         assertTrue(!old.sameContentAs(now), "ctime tells the rewrite apart");
@@ -128,7 +132,7 @@ class ArchivePlanTest {
         Path folder = served.resolve("album");
         Fixtures.write(folder.resolve("real.jpg"), 100, 2);
         Files.createSymbolicLink(folder.resolve("alias.jpg"), Path.of("real.jpg"));
-        FolderScanner scanner = new FolderScanner(served.toRealPath());
+        Plans scanner = new Plans(served.toRealPath());
 
         ArchivePlan plan = scanner.plan(folder);
         assertEquals(List.of("alias.jpg", "real.jpg"), namesInOrder(plan));
@@ -136,7 +140,7 @@ class ArchivePlanTest {
         Files.createSymbolicLink(Files.createDirectories(folder.resolve("deep/er")).resolve("out"), outside);
         ArchiveFolderException.OutsideRoot refused = assertThrows(ArchiveFolderException.OutsideRoot.class,
                 () -> scanner.plan(folder));
-        assertTrue(refused.path().endsWith("deep/er/out"));
+        assertTrue(refused.location().endsWith("deep/er/out"));
     }
 
     @Test
@@ -144,11 +148,11 @@ class ArchivePlanTest {
         Path folder = root.resolve("locked");
         Fixtures.write(folder.resolve("ok.jpg"), 10, 1);
         Fixtures.write(folder.resolve("locked.jpg"), 10, 2);
-        FolderScanner scanner = new FolderScanner(root.toRealPath(),
+        Plans scanner = new Plans(root.toRealPath(),
                 path -> !path.getFileName().toString().equals("locked.jpg"));
         ArchiveFolderException.Unreadable e = assertThrows(ArchiveFolderException.Unreadable.class,
                 () -> scanner.plan(folder));
-        assertTrue(e.path().endsWith("locked.jpg"));
+        assertTrue(e.location().endsWith("locked.jpg"));
     }
 
     /** The folder as a reader should see it: directories with a slash, hidden files left out, sorted walk. */

@@ -3,8 +3,8 @@ package dev.zipstream.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import dev.zipstream.Fixtures;
+import dev.zipstream.storage.fs.FileSystemStorage;
 
 /**
  * The recent plans: one planning serves the requests of the next seconds, a busy folder is planned anew in the
@@ -52,10 +53,10 @@ class RecentPlansTest {
             Fixtures.write(album.resolve("photo" + i + ".jpg"), 1_000, i);
         }
         Fixtures.write(other.resolve("one.jpg"), 10, 9);
-        FolderScanner files = new FolderScanner(root.toRealPath());
+        ArchiveFolders files = new ArchiveFolders(new FileSystemStorage(root, Files::isReadable));
         scanner = folder -> {
             plannings.incrementAndGet();
-            return files.plan(folder);
+            return files.plan(folder.getFileName().toString()).orElse(null);
         };
     }
 
@@ -138,7 +139,7 @@ class RecentPlansTest {
     void aFailureIsNotKept() throws Exception {
         RecentPlans<Path> plans = plans(KEEP, 1_000);
         Path missing = root.resolve("missing");
-        assertThrows(ArchiveFolderException.Unreadable.class, () -> plans.plan(missing));
+        assertNull(plans.plan(missing), "no such folder");
         Fixtures.write(missing.resolve("now.jpg"), 10, 1);
         assertEquals(1, plans.plan(missing).entries().size(), "planned again, not the failure replayed");
         assertEquals(2, plannings.get());
@@ -154,7 +155,7 @@ class RecentPlansTest {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
         runBackground();
-        assertThrows(ArchiveFolderException.Unreadable.class, () -> plans.plan(other));
+        assertNull(plans.plan(other), "no longer served");
     }
 
     @Test

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.zipstream.Fixtures;
-import dev.zipstream.crc.FileChangedException;
+import dev.zipstream.storage.EntryChangedException;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.Plans;
 
 /**
  * A range that ends inside a file never reaches that file's end-of-data check: the chunk reader must check the
@@ -32,13 +32,13 @@ class ChangedFileInRangeTest {
     void fileRewrittenInPlaceWhileARangeEndingInsideItIsReadFailsTheLastChunk() throws Exception {
         Path folder = dir.resolve("f");
         Fixtures.write(folder.resolve("a.bin"), 1 << 20, 1);
-        ArchivePlan plan = new FolderScanner(dir.toRealPath()).plan(folder);
+        ArchivePlan plan = Plans.of(dir.toRealPath(), folder);
         long end = plan.entries().get(0).dataOffset() + 600_000; // inside a.bin
         try (ChunkReader reader = new ChunkReader(
                 new ArchiveCursor(plan, new ByteRange(0, end), ArchiveBytes.newCrcService()), 65_536)) {
             assertEquals(65_536, reader.next().length());
             overwriteInPlace(folder.resolve("a.bin"));
-            FileChangedException changed = assertThrows(FileChangedException.class, () -> {
+            EntryChangedException changed = assertThrows(EntryChangedException.class, () -> {
                 while (reader.next() != null) {
                     // read to the end of the range
                 }
@@ -51,7 +51,7 @@ class ChangedFileInRangeTest {
     void unchangedFileLetsARangeEndingInsideItComplete() throws Exception {
         Path folder = dir.resolve("g");
         Fixtures.write(folder.resolve("a.bin"), 1 << 20, 2);
-        ArchivePlan plan = new FolderScanner(dir.toRealPath()).plan(folder);
+        ArchivePlan plan = Plans.of(dir.toRealPath(), folder);
         long start = plan.entries().get(0).dataOffset() + 10;
         ByteRange range = new ByteRange(start, start + 500_000);
         byte[] slice = ArchiveBytes.of(plan, range, ArchiveBytes.newCrcService());

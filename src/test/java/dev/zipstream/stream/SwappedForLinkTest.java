@@ -14,7 +14,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 
 import dev.zipstream.Fixtures;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.Plans;
 
 /**
  * A folder swapped for a symbolic link after its archive was planned (the link leading out of the root, to files
@@ -32,7 +32,7 @@ class SwappedForLinkTest {
         Path folder = root.resolve("album");
         Fixtures.write(folder.resolve("sub/photo.jpg"), 50_000, 1);
         Fixtures.write(outside.resolve("photo.jpg"), 50_000, 2);
-        ArchivePlan plan = new FolderScanner(root.toRealPath()).plan(folder);
+        ArchivePlan plan = Plans.of(root.toRealPath(), folder);
 
         Files.move(folder.resolve("sub"), dir.resolve("moved-away"));
         Files.createSymbolicLink(folder.resolve("sub"), outside);

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.zipstream.Fixtures;
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.plan.FileStamp;
-import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.storage.fs.FileStamp;
+import dev.zipstream.storage.fs.FileSystemStorage;
+import dev.zipstream.storage.fs.LocalFile;
+import dev.zipstream.Plans;
 import dev.zipstream.zip.ZipEntrySpec;
 
 /**
@@ -80,7 +82,7 @@ class Zip64ArchiveTest {
             file.write(new byte[] {1, 2, 3, 4, 5});
         }
         Fixtures.write(folder.resolve("b_after.jpg"), 1000, 7);
-        ArchivePlan plan = new FolderScanner(dir.toRealPath()).plan(folder);
+        ArchivePlan plan = Plans.of(dir.toRealPath(), folder);
         CrcService crcs = ArchiveBytes.newCrcService();
 
         try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new ArchiveChannel(plan, crcs)).get()) {
@@ -107,13 +109,16 @@ class Zip64ArchiveTest {
         }
     }
 
+    /** The storage of plans that are laid out but never read. */
+    private static final FileSystemStorage NOWHERE = new FileSystemStorage(Path.of("/none"), path -> false);
+
     /** A plan of {@code count} empty files with synthetic stamps: never read, only laid out. */
     private static ArchivePlan plan(int count, long size) {
         List<ArchivePlan.Source> sources = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             sources.add(source("f" + i, size));
         }
-        return ArchivePlan.layOut(Path.of("/none"), "none", sources, null);
+        return ArchivePlan.layOut(NOWHERE, "none", sources, null);
     }
 
     private static ArchivePlan planOfSizes(long... sizes) {
@@ -122,12 +127,12 @@ class Zip64ArchiveTest {
         for (long size : sizes) {
             sources.add(source(String.valueOf(name++), size));
         }
-        return ArchivePlan.layOut(Path.of("/none"), "none", sources, null);
+        return ArchivePlan.layOut(NOWHERE, "none", sources, null);
     }
 
     private static ArchivePlan.Source source(String name, long size) {
-        return new ArchivePlan.Source(ZipEntrySpec.file(name, size, 1_700_000_000L, 0644), Path.of("/none", name),
-                new FileStamp(size, 0, 0, 0, null));
+        return new ArchivePlan.Source(ZipEntrySpec.file(name, size, 1_700_000_000L, 0644),
+                new LocalFile(Path.of("/none", name), new FileStamp(size, 0, 0, 0, null)));
     }
 
     /** The end records of a plan, made by the same cursor as every download; CRCs are not needed for them. */

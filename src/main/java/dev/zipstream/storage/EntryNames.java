@@ -1,4 +1,4 @@
-package dev.zipstream.plan;
+package dev.zipstream.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -55,6 +56,37 @@ public final class EntryNames {
     /** Raw parent paths (segments joined by NUL, which no segment holds) to the name given to that folder. */
     private final Map<String, String> folders = new HashMap<>();
     private final Set<String> taken = new HashSet<>();
+
+    /**
+     * Why an object key's path below its folder (a directory's without its trailing {@code /}) is left out of the
+     * archive altogether, or empty if it may go in (mapped by {@link #nameOfStrings}). A volume's names cannot
+     * be like this; an object store's keys are arbitrary strings, and a key with a {@code .}, {@code ..} or empty
+     * segment, a backslash or a control character is what a zip-slip upload looks like, so it is not served under
+     * any name.
+     */
+    public static Optional<String> unsafeReason(String path) {
+        if (path.isEmpty()) {
+            return Optional.of("empty name");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\\') {
+                return Optional.of("backslash in the name");
+            }
+            if (Character.isISOControl(c)) {
+                return Optional.of("control character in the name");
+            }
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty()) {
+                return Optional.of("empty path segment (leading, trailing or doubled '/')");
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                return Optional.of("'" + segment + "' path segment");
+            }
+        }
+        return Optional.empty();
+    }
 
     /** Whether a stored name is left out of archives: hidden files and folders, whose names start with a dot. */
     public static boolean isHidden(byte[] segment) {

@@ -1,7 +1,6 @@
-package dev.zipstream.plan;
+package dev.zipstream.storage.fs;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,7 +16,9 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 import dev.zipstream.observability.LogText;
-import dev.zipstream.zip.ZipEntrySpec;
+import dev.zipstream.storage.ArchiveFolderException;
+import dev.zipstream.storage.EntryNames;
+import dev.zipstream.storage.Listing;
 
 /**
  * Walks one folder into the ordered list of archive entries: sub-folders before their contents, siblings sorted
@@ -53,25 +54,24 @@ public final class FolderScanner {
         this(realRoot, Files::isReadable);
     }
 
-    /** The planned archive of {@code folder}, which must be a directory inside the root. */
-    public ArchivePlan plan(Path folder) throws ArchiveFolderException {
-        List<ArchivePlan.Source> sources = new ArrayList<>();
+    /** The entries of {@code folder}, which must be a directory inside the root. */
+    public Listing list(Path folder) throws ArchiveFolderException {
+        List<Listing.Entry> sources = new ArrayList<>();
         Set<Path> openDirectories = new HashSet<>();
         Path realFolder = realPath(folder);
         openDirectories.add(realFolder);
         try (RootedFiles rooted = new RootedFiles(realRoot)) {
             walk(rooted, realFolder, new ArrayList<>(), new EntryNames(), sources, openDirectories);
             Instant folderModified = FileFacts.read(realFolder, LinkOption.NOFOLLOW_LINKS).stamp().modifiedInstant();
-            return ArchivePlan.layOut(realRoot, realRoot.relativize(realFolder).toString(), sources,
-                    folderModified);
+            return new Listing(sources, folderModified, realRoot.relativize(realFolder).toString());
         } catch (IOException e) {
-            throw new ArchiveFolderException.Unreadable(folder, e);
+            throw new ArchiveFolderException.Unreadable(folder.toString(), e);
         }
     }
 
     /** Walks a folder given by its real path (no link in it), listing it without following links. */
     private void walk(RootedFiles rooted, Path directory, List<byte[]> segments, EntryNames names,
-            List<ArchivePlan.Source> sources, Set<Path> openDirectories) throws ArchiveFolderException {
+            List<Listing.Entry> sources, Set<Path> openDirectories) throws ArchiveFolderException {
         for (Child entry : sortedChildren(rooted, directory)) {
             Path child = entry.path();
             if (EntryNames.isHidden(entry.name())) {
@@ -92,14 +92,15 @@ public final class FolderScanner {
                     LOG.warnf("Skipping %s: symbolic link loop", LogText.of(child));
                 } else {
                     requireReadable(child);
-                    sources.add(new ArchivePlan.Source(spec(child, names.name(segments, true), facts), null, null));
+                    sources.add(new Listing.Entry(names.name(segments, true), true,
+                            facts.stamp().modifiedEpochSecond(), facts.permissions(), null));
                     walk(rooted, real, segments, names, sources, openDirectories);
                     openDirectories.remove(real);
                 }
             } else if (facts.type() == FileFacts.Type.REGULAR_FILE) {
                 requireReadable(child);
-                sources.add(new ArchivePlan.Source(spec(child, names.name(segments, false), facts), real,
-                        facts.stamp()));
+                sources.add(new Listing.Entry(names.name(segments, false), false,
+                        facts.stamp().modifiedEpochSecond(), facts.permissions(), new LocalFile(real, facts.stamp())));
             }
             segments.remove(segments.size() - 1);
         }
@@ -118,7 +119,7 @@ public final class FolderScanner {
             return null;
         }
         if (!target.startsWith(realRoot) || target.equals(realRoot)) {
-            throw new ArchiveFolderException.OutsideRoot(link);
+            throw new ArchiveFolderException.OutsideRoot(link.toString());
         }
         return target;
     }
@@ -134,9 +135,9 @@ public final class FolderScanner {
                 children.add(new Child(FileNameBytes.of(child, child.getFileName().toString()), child));
             }
         } catch (IOException e) {
-            throw new ArchiveFolderException.Unreadable(directory, e);
+            throw new ArchiveFolderException.Unreadable(directory.toString(), e);
         } catch (DirectoryIteratorException e) {
-            throw new ArchiveFolderException.Unreadable(directory, e.getCause());
+            throw new ArchiveFolderException.Unreadable(directory.toString(), e.getCause());
         }
         children.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
         return children;
@@ -144,7 +145,7 @@ public final class FolderScanner {
 
     private void requireReadable(Path path) throws ArchiveFolderException {
         if (!readAccess.isReadable(path)) {
-            throw new ArchiveFolderException.Unreadable(path, null);
+            throw new ArchiveFolderException.Unreadable(path.toString(), null);
         }
     }
 
@@ -152,18 +153,7 @@ public final class FolderScanner {
         try {
             return path.toRealPath();
         } catch (IOException e) {
-            throw new ArchiveFolderException.Unreadable(path, e);
+            throw new ArchiveFolderException.Unreadable(path.toString(), e);
         }
     }
-
-    private static ZipEntrySpec spec(Path path, String name, FileFacts facts) throws ArchiveFolderException {
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > ZipEntrySpec.MAX_NAME_LENGTH) {
-            throw new ArchiveFolderException.UnsupportedName(path);
-        }
-        boolean directory = facts.type() == FileFacts.Type.DIRECTORY;
-        return new ZipEntrySpec(utf8, directory, directory ? 0 : facts.stamp().size(),
-                facts.stamp().modifiedEpochSecond(), facts.permissions());
-    }
-
 }

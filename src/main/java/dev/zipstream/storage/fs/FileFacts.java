@@ -1,4 +1,4 @@
-package dev.zipstream.plan;
+package dev.zipstream.storage.fs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import dev.zipstream.storage.ArchiveFolderException;
 
 /**
  * Everything the service needs of a file from one {@code stat}: its type, permission bits and {@link FileStamp}.
@@ -38,7 +40,7 @@ record FileFacts(Type type, int permissions, FileStamp stamp) {
         } catch (NoSuchFileException gone) {
             return null;
         } catch (IOException e) {
-            throw new ArchiveFolderException.Unreadable(path, e);
+            throw new ArchiveFolderException.Unreadable(path.toString(), e);
         }
     }
 

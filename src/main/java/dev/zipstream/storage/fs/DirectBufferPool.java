@@ -1,4 +1,4 @@
-package dev.zipstream.crc;
+package dev.zipstream.storage.fs;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -1,4 +1,4 @@
-package dev.zipstream.plan;
+package dev.zipstream.storage.fs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package dev.zipstream.plan;
+package dev.zipstream.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +24,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import dev.zipstream.Fixtures;
+import dev.zipstream.Plans;
 import dev.zipstream.HostileNames;
 import dev.zipstream.NameRules;
 import dev.zipstream.PropertySearch;
@@ -83,7 +84,7 @@ class EntryNamesPropertiesTest {
             for (List<byte[]> path : shape) {
                 create(folder, path, visible);
             }
-            byte[] zip = ArchiveBytes.of(new FolderScanner(root.toRealPath()).plan(folder));
+            byte[] zip = ArchiveBytes.of(Plans.of(root, folder));
             Path file = root.resolve("archive.zip");
             Files.write(file, zip);
 

@@ -1,4 +1,4 @@
-package dev.zipstream.plan;
+package dev.zipstream.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

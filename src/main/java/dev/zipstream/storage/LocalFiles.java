@@ -1,0 +1,17 @@
+package dev.zipstream.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+
+/**
+ * What the zero-copy writer needs of entries that are files on a local volume: a channel to hand to
+ * {@code sendfile}, and a check, after the kernel has read it, that the file is still the planned one.
+ */
+public interface LocalFiles {
+
+    /** Opens the object's file for reading; the caller (a Netty file region) closes it. */
+    FileChannel open(StoredObject object) throws IOException;
+
+    /** Fails with {@link EntryChangedException} unless the file still has the stamp it was planned with. */
+    void requireUnchanged(StoredObject object) throws IOException;
+}

@@ -1,0 +1,142 @@
+package dev.zipstream.storage.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import dev.zipstream.storage.EntryChangedException;
+import dev.zipstream.storage.EntryReader;
+import dev.zipstream.storage.LocalFiles;
+import dev.zipstream.storage.ReadPacing;
+import dev.zipstream.storage.StoredObject;
+
+/**
+ * Reads the files of an archive below the root ({@link RootedFiles}: no link followed), keeping the current file
+ * open across chunks and checking, when a file is opened and again when its last byte is read, that it still is
+ * the file that was planned. Closing it closes the open file and the folders; every writer closes it on
+ * completion, failure and cancellation alike.
+ */
+public final class FileEntryReader implements EntryReader, LocalFiles {
+
+    private final RootedFiles files;
+    private LocalFile openEntry;
+    private FileChannel channel;
+    private boolean closed;
+
+    public FileEntryReader(RootedFiles files) {
+        this.files = files;
+    }
+
+    @Override
+    public synchronized void read(StoredObject object, long position, ByteBuffer dst) throws IOException {
+        LocalFile entry = (LocalFile) object;
+        FileChannel file = channelFor(entry);
+        while (dst.hasRemaining()) {
+            int read = file.read(dst, position);
+            if (read < 0) {
+                throw new EntryChangedException(entry.location(), "became shorter");
+            }
+            position += read;
+        }
+    }
+
+    @Override
+    public synchronized void finishEntry(StoredObject object) throws IOException {
+        requireUnchanged(object);
+        closeOpenFile();
+    }
+
+    @Override
+    public synchronized void finishRange() throws IOException {
+        if (openEntry != null) {
+            finishEntry(openEntry);
+        }
+    }
+
+    /** A volume keeps no checksums. */
+    @Override
+    public OptionalInt knownCrc32(StoredObject object) {
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public int crc32(StoredObject object, ReadPacing pacing) throws IOException {
+        LocalFile file = (LocalFile) object;
+        int crc;
+        try (FileChannel channel = open(file)) {
+            requireUnchanged(file);
+            crc = FileCrc.crc32(channel, file, pacing);
+        }
+        requireUnchanged(file);
+        return crc;
+    }
+
+    @Override
+    public Optional<LocalFiles> localFiles() {
+        return Optional.of(this);
+    }
+
+    /** Opens an entry's file below the root; a file that is gone is reported as a changed archive. */
+    @Override
+    public synchronized FileChannel open(StoredObject object) throws IOException {
+        LocalFile file = (LocalFile) object;
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return files.openFile(file.path());
+        } catch (NoSuchFileException e) {
+            throw new EntryChangedException(file.location(), "disappeared");
+        }
+    }
+
+    @Override
+    public void requireUnchanged(StoredObject object) throws IOException {
+        LocalFile file = (LocalFile) object;
+        FileStamp now;
+        try {
+            now = FileStamp.read(file.path());
+        } catch (NoSuchFileException e) {
+            throw new EntryChangedException(file.location(), "disappeared");
+        }
+        if (!now.sameContentAs(file.stamp())) {
+            throw new EntryChangedException(file.location(),
+                    "changed (size " + file.size() + " -> " + now.size() + ")");
+        }
+    }
+
+    private FileChannel channelFor(LocalFile entry) throws IOException {
+        // Closed on cancellation, possibly while a worker was still reading: open() then refuses to reopen.
+        if (entry != openEntry || channel == null) {
+            closeOpenFile();
+            channel = open(entry);
+            openEntry = entry;
+            requireUnchanged(entry);
+        }
+        return channel;
+    }
+
+    /** Closes the open file and the folders, and refuses further reads. Safe from another thread than the reader's. */
+    @Override
+    public synchronized void close() throws IOException {
+        closed = true;
+        try {
+            closeOpenFile();
+        } finally {
+            files.close();
+        }
+    }
+
+    private void closeOpenFile() throws IOException {
+        FileChannel open = channel;
+        channel = null;
+        openEntry = null;
+        if (open != null) {
+            open.close();
+        }
+    }
+}
