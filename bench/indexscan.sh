@@ -12,14 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD=1
-for arg in "$@"; do
-    case $arg in
-        --no-build) BUILD=0 ;;
-        -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "indexscan.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
-    esac
-done
+# shellcheck source=bench/common.sh
+. bench/common.sh
+parse_no_build 11 "$@"
 PORT=${SCAN_PORT:-18093}
 JVM_OPTS=${SVC_JVM_OPTS:--Xmx256m}
 ROOT=${BENCH_DATA:-/tmp/benchdata}

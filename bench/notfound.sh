@@ -10,14 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD=1
-for arg in "$@"; do
-    case $arg in
-        --no-build) BUILD=0 ;;
-        -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "notfound.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
-    esac
-done
+# shellcheck source=bench/common.sh
+. bench/common.sh
+parse_no_build 9 "$@"
 PORT=${NOTFOUND_PORT:-18091}
 REQUESTS=${REQUESTS:-2000}
 

@@ -19,14 +19,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD=1
-for arg in "$@"; do
-    case $arg in
-        --no-build) BUILD=0 ;;
-        -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "resume.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
-    esac
-done
+# shellcheck source=bench/common.sh
+. bench/common.sh
+parse_no_build 19 "$@"
 PORT=${RESUME_PORT:-18090}
 ROUNDS=${ROUNDS:-3}
 JVM_OPTS=${SVC_JVM_OPTS:--Xmx256m}
