@@ -5,7 +5,10 @@ import java.util.Optional;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 
-/** {@code INDEX_SCAN_INTERVAL}: a duration in Quarkus's notation ({@code 10m}, {@code 1h}, {@code PT30S}) or {@code off}. */
+/**
+ * {@code INDEX_SCAN_INTERVAL}: a duration in Quarkus's notation ({@code 10m}, {@code 1h}, {@code PT30S}) or
+ * {@code off}.
+ */
 public final class IndexScanInterval {
 
     private IndexScanInterval() {

@@ -71,8 +71,10 @@ public class ServiceBeans {
     @Produces
     @Singleton
     RecentPlans<String> recentPlans(ArchiveFolders folders, ServiceSettings settings) {
-        return new RecentPlans<>(hash -> folders.plan(hash).orElse(null), Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000)),
-                settings.planCacheEntries(), Infrastructure.getDefaultWorkerPool());
+        // Keyed by hash: a hash that names no folder plans to null, which is never kept.
+        Duration keepFor = Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000));
+        return new RecentPlans<>(hash -> folders.plan(hash).orElse(null), keepFor, settings.planCacheEntries(),
+                Infrastructure.getDefaultWorkerPool());
     }
 
     /** Whether the service user may read a file; tests replace it, since root may read anything. */

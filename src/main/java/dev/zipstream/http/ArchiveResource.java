@@ -19,13 +19,13 @@ import dev.zipstream.observability.ArchiveMetrics;
 import dev.zipstream.observability.LogText;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.storage.ArchiveFolderException;
 import dev.zipstream.plan.RecentPlans;
+import dev.zipstream.storage.ArchiveFolderException;
 import dev.zipstream.stream.ByteRange;
 
 /**
- * {@code GET /archive/{hash}/}: the folder {@code FOLDER_PATH/{hash}} (or the prefix {@code S3_PREFIX{hash}/}) as one ZIP, with an exact length, validators
- * and byte ranges. {@code HEAD} answers the same headers and reads no file data. Plans on a worker thread (this
+ * {@code GET /archive/{hash}/}: the folder {@code FOLDER_PATH/{hash}} (or the prefix {@code S3_PREFIX{hash}/}) as
+ * one ZIP, with an exact length, validators and byte ranges. {@code HEAD} answers the same headers and reads no file data. Plans on a worker thread (this
  * method is blocking); the bytes are sent by {@link ArchiveBodyWriter}.
  */
 @jakarta.ws.rs.Path("/archive")

@@ -74,7 +74,7 @@ public final class RecentPlans<K> {
                         .ticker(ticker).executor(Runnable::run).build();
     }
 
-    /** The plan of a folder: a recent one if there is one, else a new one; null if there is no such folder. Blocking. */
+    /** The plan of a folder: a recent one if there is one, else a new one; null if there is no such folder. */
     public ArchivePlan plan(K folder) throws ArchiveFolderException {
         if (plans == null) {
             return planner.plan(folder);
