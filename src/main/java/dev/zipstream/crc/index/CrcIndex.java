@@ -168,8 +168,7 @@ public final class CrcIndex implements AutoCloseable {
     /** The index file's size, time and identity, or null when there is none. */
     private String versionOf(String folder) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(store.fileOf(folder), BasicFileAttributes.class);
-            return attributes.size() + "@" + attributes.lastModifiedTime().toMillis() + "#" + attributes.fileKey();
+            return IndexStore.version(Files.readAttributes(store.fileOf(folder), BasicFileAttributes.class));
         } catch (NoSuchFileException none) {
             return null;
         } catch (IOException e) {

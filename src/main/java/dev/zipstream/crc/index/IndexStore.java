@@ -62,13 +62,18 @@ public final class IndexStore {
         return directory.resolve(name + SUFFIX);
     }
 
+    /** What tells one version of an index file from the next: its size, time and identity. */
+    static String version(BasicFileAttributes attributes) {
+        return attributes.size() + "@" + attributes.lastModifiedTime() + "#" + attributes.fileKey();
+    }
+
     /** The folder's index, or empty when there is none or it cannot be used (warned about once). */
     public Optional<FolderIndex> read(String folder) {
         Path file = fileOf(folder);
         String version = "?";
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            version = attributes.size() + "@" + attributes.lastModifiedTime() + "#" + attributes.fileKey();
+            version = version(attributes);
             if (attributes.size() > MAX_FILE_BYTES) {
                 throw new IndexFormatException("too large (" + attributes.size() + " bytes)");
             }
