@@ -155,8 +155,4 @@ public class ArchiveResource {
         LOG.infof("Archive not found: %s (%s)", LogText.of(hash), LogText.of(reason));
         return ErrorPages.notFound(headers);
     }
-
-    private static String printable(String hash) {
-        return LogText.of(hash);
-    }
 }
