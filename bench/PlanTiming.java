@@ -1,8 +1,9 @@
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
+import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.plan.ArchivePlan;
-import dev.zipstream.plan.FolderScanner;
+import dev.zipstream.storage.fs.FileSystemStorage;
 
 /**
  * Plans one folder N times in a row and prints, per planning, the median wall time and the bytes allocated, and
@@ -16,7 +17,8 @@ import dev.zipstream.plan.FolderScanner;
 public class PlanTiming {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).toRealPath();
-        Path folder = root.resolve(args[1]);
+        String hash = args[1];
+        var folders = new ArchiveFolders(new FileSystemStorage(root, java.nio.file.Files::isReadable));
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
@@ -27,7 +29,7 @@ public class PlanTiming {
             plan = null;
             long a0 = threads.getThreadAllocatedBytes(self);
             long t0 = System.nanoTime();
-            plan = new FolderScanner(root).plan(folder);
+            plan = folders.plan(hash).orElseThrow();
             nanos[i] = System.nanoTime() - t0;
             allocated = threads.getThreadAllocatedBytes(self) - a0;
         }
