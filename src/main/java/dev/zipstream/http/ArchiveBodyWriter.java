@@ -88,7 +88,7 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
         DownloadTracker tracker = track(body,
                 zeroCopy.isPresent() ? ArchiveMetrics.Transfer.SENDFILE : ArchiveMetrics.Transfer.COPY);
         if (zeroCopy.isPresent()) {
-            new ZeroCopyResponseWriter(zeroCopy.get(), response, streamer.batches(body.plan(), body.range()),
+            new ZeroCopyResponseWriter(zeroCopy.get(), response, streamer.batches(body.plan(), body.range(), zeroCopy.get().corks()),
                     tracker, streamer.workers(), request::resume).start(whenEnded);
         } else {
             new CopyingResponseWriter(response, body.range().length(), tracker, request::resume)

@@ -3,8 +3,10 @@ package dev.zipstream.http;
 import java.util.Optional;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.traffic.AbstractTrafficShapingHandler;
@@ -61,5 +63,26 @@ final class ZeroCopyChannel {
     /** Sends what was queued: one flush per batch, so small pieces leave in as few segments as possible. */
     void flush() {
         context.flush();
+    }
+
+    /**
+     * {@code TCP_CORK} (nginx's {@code tcp_nopush}) for the length of a body: the kernel then sends only full
+     * segments, so a response head or a local header written between two files never leaves as a small segment
+     * of its own; taking the cork off sends what is left at once. On Netty's epoll transport only (elsewhere a
+     * no-op). Call on the event loop.
+     */
+    void cork(boolean on) {
+        if (corks() && context.channel().isOpen()) {
+            try {
+                ((EpollSocketChannel) context.channel()).config().setTcpCork(on);
+            } catch (ChannelException closedMeanwhile) {
+                // The peer reset the connection: nothing is left to send or to hold back.
+            }
+        }
+    }
+
+    /** Whether {@link #cork} does anything here. */
+    boolean corks() {
+        return context.channel() instanceof EpollSocketChannel;
     }
 }

@@ -33,6 +33,12 @@ final class ZeroCopyResponseWriter {
 
     /** Archive bytes written but not yet on the socket. */
     static final long WINDOW_BYTES = 8L << 20;
+    /**
+     * The next batch is made once the bytes in flight fall to this: a few large batches rather than one per file
+     * sent, since each batch costs a hop to a worker and back (two thread wake-ups), while the half window still
+     * queued keeps the socket busy meanwhile.
+     */
+    static final long RESUME_BYTES = WINDOW_BYTES / 2;
     /** Of those, bytes in direct buffers (headers, small files): what a stalled download holds in memory. */
     static final int BUFFER_WINDOW_BYTES = 64 * 1024;
     static final int BUFFER_BYTES_PER_BATCH = 32 * 1024;
@@ -81,13 +87,14 @@ final class ZeroCopyResponseWriter {
                 return;
             }
             response.write(Buffer.buffer()); // the head, from the headers already set; the body follows raw
+            // After the head, which leaves at once: the first batch may wait for CRC-32s, the client should not.
+            channel.cork(true);
             pump();
         });
     }
 
     private void pump() {
-        if (done || producing || lastQueued || inFlight >= WINDOW_BYTES
-                || buffersInFlight >= BUFFER_WINDOW_BYTES) {
+        if (done || producing || lastQueued || !roomForABatch()) {
             return;
         }
         producing = true;
@@ -160,9 +167,13 @@ final class ZeroCopyResponseWriter {
         tracker.sent(size);
         if (lastQueued) {
             finishIfAllWritten();
-        } else if (!producing) {
+        } else if (!producing && roomForABatch()) {
             eventLoop.execute(this::pump);
         }
+    }
+
+    private boolean roomForABatch() {
+        return inFlight <= RESUME_BYTES && buffersInFlight <= BUFFER_WINDOW_BYTES - BUFFER_BYTES_PER_BATCH;
     }
 
     /**
@@ -199,6 +210,7 @@ final class ZeroCopyResponseWriter {
                 tracker.cancelled();
             }
         });
+        channel.cork(false); // the last partial segment now, and a keep-alive connection's next answer uncorked
         closeBatcher();
         onDone.run();
     }

@@ -9,7 +9,10 @@ import java.nio.channels.FileChannel;
  */
 public interface LocalFiles {
 
-    /** Opens the object's file for reading; the caller (a Netty file region) closes it. */
+    /**
+     * A channel of the object's file for the caller to own and close (a Netty file region closes it once sent):
+     * the one the last read came from when that read was of this object (one open per file), else a new one.
+     */
     FileChannel open(StoredObject object) throws IOException;
 
     /** Fails with {@link EntryChangedException} unless the file still has the stamp it was planned with. */

@@ -85,9 +85,12 @@ public final class ArchiveStreamer {
         }
     }
 
-    /** The same range as batches of file regions and buffers, for the zero-copy path. */
-    public RegionBatcher batches(ArchivePlan plan, ByteRange range) {
-        return new RegionBatcher(new ArchiveCursor(plan, range, crcs));
+    /**
+     * The same range as batches of file regions and buffers, for the zero-copy path; {@code corked}: the socket
+     * joins small writes into full segments itself ({@link RegionBatcher#LEAD_IN} otherwise).
+     */
+    public RegionBatcher batches(ArchivePlan plan, ByteRange range, boolean corked) {
+        return new RegionBatcher(new ArchiveCursor(plan, range, crcs), !corked);
     }
 
     /** Where archive production runs: the worker pool, never the event loop. */

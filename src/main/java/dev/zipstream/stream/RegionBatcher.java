@@ -28,21 +28,26 @@ public final class RegionBatcher implements AutoCloseable {
     /** File spans shorter than this are copied into the buffer rather than sent as a region of their own. */
     static final int SMALL_SPAN = 32 * 1024;
     static final int INITIAL_BUFFER = 4 * 1024;
-    /** How much of a large file follows its header in the same buffer, so the header fills a TCP segment. */
+    /**
+     * How much of a large file follows its header in the same buffer, so the header fills a TCP segment, where
+     * the socket cannot be corked (on a corked one the kernel joins them without the read).
+     */
     static final int LEAD_IN = 2 * 1024;
 
     private final ArchiveCursor cursor;
     private final EntryReader files;
     private final LocalFiles localFiles;
-    /** Every file sent (in part) as a region, in order; those from {@code checked} on are not verified yet. */
+    private final boolean leadIns;
+    /** Every file sent (in part) as a region, in order: verified unchanged once all of them are on the socket. */
     private final List<ArchiveEntry> sentAsRegions = new ArrayList<>();
-    private int checked;
     private Piece pending;
     private long pendingDone;
     private boolean exhausted;
 
-    public RegionBatcher(ArchiveCursor cursor) {
+    /** {@code leadIns}: follow each header with the first {@link #LEAD_IN} bytes of its file (an uncorked socket). */
+    public RegionBatcher(ArchiveCursor cursor, boolean leadIns) {
         this.cursor = cursor;
+        this.leadIns = leadIns;
         this.files = cursor.reader();
         this.localFiles = files.localFiles()
                 .orElseThrow(() -> new IllegalArgumentException("zero-copy needs entries that are local files"));
@@ -71,11 +76,9 @@ public final class RegionBatcher implements AutoCloseable {
 
     /**
      * The next batch: at most {@code maxBytes} archive bytes, of which at most {@code maxBufferBytes} in
-     * buffers. First verifies that the files sent as regions in earlier batches were not changed meanwhile.
+     * buffers. A file is opened once: the channel its lead-in was read from becomes its region's.
      */
     public Batch next(ByteBufAllocator allocator, long maxBytes, int maxBufferBytes) throws IOException {
-        verifyFilesSentAsRegions(checked);
-        checked = sentAsRegions.size();
         List<Object> messages = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
         ByteBuf buffer = null;
@@ -104,7 +107,7 @@ public final class RegionBatcher implements AutoCloseable {
                     buffered += n;
                 } else {
                     Piece.FileSlice slice = (Piece.FileSlice) pending;
-                    long leadIn = buffer == null ? 0 : Math.min(LEAD_IN, remaining);
+                    long leadIn = buffer == null || !leadIns ? 0 : Math.min(LEAD_IN, remaining);
                     if (remaining < SMALL_SPAN || (leadIn > 0 && pendingDone == 0)) {
                         n = Math.min(remaining < SMALL_SPAN ? remaining : leadIn, room);
                         if (n == 0) {
@@ -178,20 +181,13 @@ public final class RegionBatcher implements AutoCloseable {
     }
 
     /**
-     * Every file sent by {@code sendfile} must still be the planned one once its regions are on the socket. Call
-     * when all of the range but its tail has been written, before the tail goes out.
+     * Every file sent by {@code sendfile} (never read here) must still be the planned one once its regions are on
+     * the socket. Call when all of the range but its tail has been written, before the tail goes out. Checking
+     * earlier would prove nothing of the bytes the kernel reads later, so this is the one check after opening (a
+     * truncated file also fails its own transfer).
      */
     public void verifyEverythingSent() throws IOException {
-        verifyFilesSentAsRegions(0);
-    }
-
-    /**
-     * A file sent by {@code sendfile} is never read here: its stamp must still be the planned one. Checked early,
-     * when the next batch is made, and once more before the tail (a truncated file also fails its own transfer).
-     */
-    private void verifyFilesSentAsRegions(int from) throws IOException {
-        for (int i = from; i < sentAsRegions.size(); i++) {
-            ArchiveEntry entry = sentAsRegions.get(i);
+        for (ArchiveEntry entry : sentAsRegions) {
             localFiles.requireUnchanged(entry.source());
         }
     }
@@ -212,7 +208,7 @@ public final class RegionBatcher implements AutoCloseable {
             files.read(entry.source(), position, ByteBuffer.wrap(tail));
             region.release();
             messages.set(last, new DefaultFileRegion(localFiles.open(entry.source()), region.position(),
-                    region.count() - 1));
+                    region.count() - 1)); // the channel the byte was just read from
         }
         sizes.set(last, sizes.get(last) - 1);
         if (sizes.get(last) == 0) {

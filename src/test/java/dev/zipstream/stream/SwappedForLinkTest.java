@@ -41,7 +41,7 @@ class SwappedForLinkTest {
         assertTrue(copying.getMessage().contains("sub"), copying.getMessage());
 
         try (RegionBatcher batcher = new RegionBatcher(
-                new ArchiveCursor(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService()))) {
+                new ArchiveCursor(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService()), true)) {
             assertThrows(IOException.class,
                     () -> batcher.next(UnpooledByteBufAllocator.DEFAULT, plan.length(), 1 << 20).release());
         }

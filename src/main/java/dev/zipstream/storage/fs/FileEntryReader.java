@@ -80,12 +80,21 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
         return Optional.of(this);
     }
 
-    /** Opens an entry's file below the root; a file that is gone is reported as a changed archive. */
+    /**
+     * Hands over the channel of the file being read if it is this one (the reader then forgets it), else opens
+     * the entry's file below the root; a file that is gone is reported as a changed archive.
+     */
     @Override
     public synchronized FileChannel open(StoredObject object) throws IOException {
         LocalFile file = (LocalFile) object;
         if (closed) {
             throw new ClosedChannelException();
+        }
+        if (file == openEntry && channel != null) {
+            FileChannel handedOver = channel;
+            channel = null;
+            openEntry = null;
+            return handedOver;
         }
         try {
             return files.openFile(file.path());
