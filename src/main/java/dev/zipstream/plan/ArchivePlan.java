@@ -71,12 +71,13 @@ public final class ArchivePlan {
         digest.update(ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
         long offset = 0;
         long newestSecond = folderModified == null ? 0 : folderModified.getEpochSecond();
+        ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES * 2 + Integer.BYTES + 1);
         for (Source source : sources) {
             ArchiveEntry entry = new ArchiveEntry(source.spec(), source.object(), offset);
             entries.add(entry);
             offset = entry.endOffset();
             newestSecond = Math.max(newestSecond, source.spec().modifiedEpochSecond());
-            fingerprint(digest, source);
+            fingerprint(digest, scratch, source);
         }
         long centralDirectoryLength = 0;
         for (ArchiveEntry entry : entries) {
@@ -95,12 +96,12 @@ public final class ArchivePlan {
      * Name, size, time, mode and type (all of which go into the bytes), then what identifies the content's version
      * (times and ctime on a volume; key and ETag in S3).
      */
-    private static void fingerprint(MessageDigest digest, Source source) {
+    private static void fingerprint(MessageDigest digest, ByteBuffer scratch, Source source) {
         ZipEntrySpec spec = source.spec();
-        digest.update(ByteBuffer.allocate(4).putInt(spec.name().length).array());
+        digest.update(scratch.clear().putInt(spec.name().length).flip());
         digest.update(spec.name());
-        digest.update(ByteBuffer.allocate(21).putLong(spec.size()).putLong(spec.modifiedEpochSecond())
-                .putInt(spec.unixPermissions()).put((byte) (spec.directory() ? 1 : 0)).array());
+        digest.update(scratch.clear().putLong(spec.size()).putLong(spec.modifiedEpochSecond())
+                .putInt(spec.unixPermissions()).put((byte) (spec.directory() ? 1 : 0)).flip());
         if (source.object() != null) {
             source.object().fingerprint(digest);
         }

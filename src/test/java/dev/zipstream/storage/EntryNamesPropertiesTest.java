@@ -50,6 +50,18 @@ class EntryNamesPropertiesTest {
         python.close();
     }
 
+    /** The fast path for plain ASCII names gives exactly what the rules give, for any mix of ASCII bytes. */
+    @Property(tries = 2000)
+    void plainAsciiNamesMapAsTheRulesMapThem(@ForAll("asciiNames") byte[] raw) {
+        assertEquals(EntryNames.segmentByRules(raw), EntryNames.segment(raw));
+    }
+
+    @Provide
+    Arbitrary<byte[]> asciiNames() {
+        return Arbitraries.strings().withChars("aZ09 .:\\/%-_~\u0000\u001f\u007f").ofMinLength(1).ofMaxLength(6)
+                .map(s -> s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
     /** Bytes an uploader might use: plain, separators, controls, escapes, non-UTF-8, and whole UTF-8 pieces. */
     @Provide
     Arbitrary<byte[]> storedNames() {
