@@ -68,7 +68,11 @@ final class FaultyS3Proxy implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + listener.getLocalPort();
+        return "http://127.0.0.1:" + port();
+    }
+
+    int port() {
+        return listener.getLocalPort();
     }
 
     /** The next {@code count} object GETs are answered {@code 503 SlowDown} ({@link Integer#MAX_VALUE}: all). */

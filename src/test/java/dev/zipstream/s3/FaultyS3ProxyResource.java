@@ -22,7 +22,7 @@ public class FaultyS3ProxyResource implements QuarkusTestResourceLifecycleManage
     /** Large objects, each one streamed GET, with stored CRC-32s (no object is read whole for its CRC). */
     static final String BIG = "big";
     static final int BIG_OBJECTS = 4;
-    static final int BIG_OBJECT_SIZE = 30 << 20;
+    static final int BIG_OBJECT_SIZE = 24 << 20;
 
     private static S3ProxyServer server;
     private static FaultyS3Proxy proxy;
@@ -57,7 +57,9 @@ public class FaultyS3ProxyResource implements QuarkusTestResourceLifecycleManage
     public Map<String, String> start() {
         try {
             Fixtures.deleteTree(indexDir());
+            long start = System.nanoTime();
             server = S3ProxyServer.start();
+            long started = System.nanoTime();
             server.createBucket(S3Fixtures.BUCKET);
             String throttled = S3Fixtures.PREFIX + THROTTLED + "/";
             throttledObjects().forEach((key, content) -> server.put(S3Fixtures.BUCKET, throttled + key, content,
@@ -66,6 +68,8 @@ public class FaultyS3ProxyResource implements QuarkusTestResourceLifecycleManage
                 server.put(S3Fixtures.BUCKET, S3Fixtures.PREFIX + BIG + "/" + bigKey(i), bigContent(i), true);
             }
             proxy = FaultyS3Proxy.start(server.port());
+            System.out.printf("FaultyS3ProxyResource: S3Proxy started in %d ms, objects uploaded in %d ms%n",
+                    (started - start) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
