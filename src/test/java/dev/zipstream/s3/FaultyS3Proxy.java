@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FaultyS3Proxy implements AutoCloseable {
 
-    /** Small socket buffers on the proxy's side, so that what it counts as forwarded is what the client got. */
+    /** Small buffers on the proxy's own sockets: little of what it counts as forwarded waits in the proxy. */
     static final int SOCKET_BUFFER = 64 * 1024;
 
     private static final byte[] SLOW_DOWN_BODY = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>"
@@ -45,6 +47,7 @@ final class FaultyS3Proxy implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger toThrottle = new AtomicInteger();
     private final AtomicInteger slowDowns = new AtomicInteger();
     private final AtomicInteger objectGets = new AtomicInteger();
@@ -125,6 +128,7 @@ final class FaultyS3Proxy implements AutoCloseable {
             server.setReceiveBufferSize(SOCKET_BUFFER);
             server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort));
             connection = new Connection(client, server);
+            connections.add(connection);
         } catch (IOException e) {
             closeQuietly(client);
             return;
@@ -135,12 +139,13 @@ final class FaultyS3Proxy implements AutoCloseable {
 
     /** A request forwarded: its response's framing depends on the method, its tracking on the kind. */
     private final class Sent {
-        final boolean head;
+        /** A HEAD request, whose response has no body whatever its Content-Length says. */
+        final boolean headMethod;
         final boolean objectGet;
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        Sent(boolean head, boolean objectGet) {
-            this.head = head;
+        Sent(boolean headMethod, boolean objectGet) {
+            this.headMethod = headMethod;
             this.objectGet = objectGet;
             if (objectGet) {
                 objectGets.incrementAndGet();
@@ -212,7 +217,7 @@ final class FaultyS3Proxy implements AutoCloseable {
                     }
                     Sent answered = waiting.take();
                     forward(response.bytes());
-                    boolean body = !answered.head && status != 204 && status != 304;
+                    boolean body = !answered.headMethod && status != 204 && status != 304;
                     if (!body || forwardBody(response, in, toClient, true)) {
                         answered.settle(false);
                         sent.remove(answered);
@@ -306,10 +311,11 @@ final class FaultyS3Proxy implements AutoCloseable {
         }
 
         /** Both sockets closed; a response that has not ended was cut short. Called by both pumps as they end. */
-        private void end() {
+        void end() {
             if (ended.compareAndSet(false, true)) {
                 closeQuietly(client);
                 closeQuietly(server);
+                connections.remove(this);
             }
             sent.forEach(request -> request.settle(true));
         }
@@ -388,6 +394,7 @@ final class FaultyS3Proxy implements AutoCloseable {
         } catch (IOException e) {
             // already closed
         }
+        connections.forEach(Connection::end);
         threads.shutdownNow();
     }
 }
