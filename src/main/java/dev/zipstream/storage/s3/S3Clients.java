@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 /**
  * Builds the one S3 client of the service from its settings: the AWS SDK v2's sync client on the Apache HTTP
  * client, credentials from the SDK's default chain (environment, system properties, profile, web identity for
- * IRSA, container and instance roles), and the SDK's standard retries, which cover throttling (503 SlowDown) and
- * dropped connections before a response's first byte.
+ * IRSA, container and instance roles), and the SDK's default retries (its legacy mode: 4 attempts for S3), which
+ * cover throttling (503 SlowDown) and dropped connections before a response's first byte.
  */
 public final class S3Clients {
 
