@@ -46,6 +46,8 @@ public final class CommandLine {
                     "the bucket's region (the AWS SDK's default chain when empty)"),
             new Option("s3_path_style", "s3.path.style", Defaults.S3_PATH_STYLE, false,
                     "bucket in the path, not the host name (most self-hosted servers)"),
+            new Option("s3_chunk_size", "s3.chunk.size", Defaults.S3_CHUNK_SIZE, false,
+                    "bytes per chunk for downloads from S3 (CHUNK_SIZE is for files)"),
             new Option("crc_index_dir", "crc.index.dir", Defaults.CRC_INDEX_DIR, false,
                     "directory where learned CRC-32s are kept and shared (empty = no index)"),
             new Option("index_scan_interval", "index.scan.interval", Defaults.INDEX_SCAN_INTERVAL, false,

@@ -19,6 +19,7 @@ public final class Defaults {
     public static final String S3_ENDPOINT = "";
     public static final String S3_REGION = "";
     public static final String S3_PATH_STYLE = "false";
+    public static final String S3_CHUNK_SIZE = "262144";
     /** Relative to the working directory, so that a restart with the README's commands keeps what was learned. */
     public static final String CRC_INDEX_DIR = "crc-index";
     public static final String INDEX_SCAN_INTERVAL = "10m";

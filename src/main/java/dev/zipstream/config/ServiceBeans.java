@@ -133,7 +133,9 @@ public class ServiceBeans {
     @Singleton
     ArchiveStreamer archiveStreamer(ServiceSettings settings, CrcService crcs) {
         long delayNanos = Math.round(settings.responseDelay() * 1_000_000_000d);
-        return new ArchiveStreamer(crcs, Infrastructure.getDefaultWorkerPool(), settings.chunkSize(),
+        int chunkSize = settings.storage() == ServiceSettings.StorageKind.S3 ? settings.s3ChunkSize()
+                : settings.chunkSize();
+        return new ArchiveStreamer(crcs, Infrastructure.getDefaultWorkerPool(), chunkSize,
                 Duration.ofNanos(delayNanos));
     }
 

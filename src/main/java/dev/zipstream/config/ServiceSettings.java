@@ -102,6 +102,15 @@ public interface ServiceSettings {
     boolean s3PathStyle();
 
     /**
+     * {@code S3_CHUNK_SIZE}: bytes per chunk for downloads from S3, which always take the copying path. Default
+     * 262144: a quarter of the thread hand-offs per byte of {@code CHUNK_SIZE}'s 64 KiB, and below G1's
+     * humongous size for 1 MiB regions; an S3 download holds read-ahead of up to 8 MiB anyway.
+     */
+    @WithName("s3.chunk.size")
+    @WithDefault(Defaults.S3_CHUNK_SIZE)
+    int s3ChunkSize();
+
+    /**
      * {@code CRC_INDEX_DIR}: a directory the service may write to, where the CRC-32s it learns are kept for
      * restarts and shared with replicas that mount the same directory. Created on demand; an empty value turns the
      * index off. Default {@code crc-index} (in the working directory).

@@ -42,6 +42,9 @@ public final class SettingsValidator {
         if (settings.chunkSize() < 4096 || settings.chunkSize() > 16 * 1024 * 1024) {
             return Optional.of("CHUNK_SIZE must be between 4096 and 16777216 bytes, got " + settings.chunkSize());
         }
+        if (settings.s3ChunkSize() < 4096 || settings.s3ChunkSize() > 16 * 1024 * 1024) {
+            return Optional.of("S3_CHUNK_SIZE must be between 4096 and 16777216 bytes, got " + settings.s3ChunkSize());
+        }
         if (settings.crcCacheEntries() < 0 || settings.crcCacheMaxBytes() < 0) {
             return Optional.of("CRC_CACHE_ENTRIES and CRC_CACHE_MAX_BYTES must be >= 0");
         }

@@ -127,7 +127,7 @@ class S3ThrottlingAndSlowClientTest {
      * in the kernel's socket buffers on the way (S3Proxy's side to the service, the service to the client: read
      * from {@code /proc/net/tcp}), read by the client, or held by the service, and the service promises to hold
      * at most: the chunks requested or being written ({@code CopyingResponseWriter.CHUNKS_IN_FLIGHT} of
-     * {@code CHUNK_SIZE}), the download's read-ahead ({@code S3EntryReader.READ_AHEAD_BYTES}, parts read whole
+     * {@code S3_CHUNK_SIZE}), the download's read-ahead ({@code S3EntryReader.READ_AHEAD_BYTES}, parts read whole
      * into memory), and the buffers of the streamed responses it holds open ({@code S3EntryReader.STREAMS_AHEAD},
      * each the HTTP client's few KiB). Every object here is streamed, so the read-ahead term is slack; a reader
      * that fetched past the window would still exceed the bound by the size of an object. Then the client hangs
@@ -157,8 +157,8 @@ class S3ThrottlingAndSlowClientTest {
             long toService = TcpQueues.inTransitFrom(proxy.port());
             long toClient = TcpQueues.inTransitFrom(base.getPort());
             long streams = constant(READER, "STREAMS_AHEAD");
-            long held = constant("dev.zipstream.http.CopyingResponseWriter", "CHUNKS_IN_FLIGHT") * settings.chunkSize()
-                    + constant(READER, "READ_AHEAD_BYTES") + streams * STREAM_BUFFER;
+            long chunks = constant("dev.zipstream.http.CopyingResponseWriter", "CHUNKS_IN_FLIGHT");
+            long held = chunks * settings.s3ChunkSize() + constant(READER, "READ_AHEAD_BYTES") + streams * STREAM_BUFFER;
             String figures = String.format("fetched %d of %d: the client read %d, in socket buffers %d to the service "
                     + "and %d to the client, so the service holds %d (at most %d)", fetched, archive, read, toService,
                     toClient, fetched - read - toService - toClient, held);
