@@ -364,7 +364,9 @@ stop_load() {
     local p
     for p in $LOAD_PIDS; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
     LOAD_PIDS=''
-    rm -rf "$WORK/load"
+    # An aria2c told to stop may still be writing its control file: try again until it has gone.
+    local tries
+    for tries in 1 2 3 4 5 6 7 8 9 10; do rm -rf "$WORK/load" 2>/dev/null && break; sleep 0.3; done
 }
 percentile() { # file p -> the p-th percentile (nearest rank) of its numbers
     sort -g "$1" | awk -v p="$2" '{a[NR] = $1} END {if (NR == 0) print "nan"; else {r = int(p / 100 * NR + 0.999999); if (r < 1) r = 1; printf "%.1f\n", a[r]}}'

@@ -151,7 +151,7 @@ public final class BackgroundIndexer implements AutoCloseable {
                 LOG.debugf("No lease for %s: %s", LogText.of(hash), e.getMessage());
             }
         }
-        try (EntryReader reader = plan.storage().reader(List.of())) {
+        try (EntryReader reader = plan.storage().reader(List::of)) {
             for (ArchiveEntry entry : missing) {
                 if (Thread.currentThread().isInterrupted()) {
                     break;

@@ -119,7 +119,7 @@ public final class CrcService {
             return;
         }
         prefetchExecutor.execute(() -> {
-            try (EntryReader reader = plan.storage().reader(List.of())) {
+            try (EntryReader reader = plan.storage().reader(List::of)) {
                 crcOf(plan, entry, reader);
             } catch (IOException e) {
                 // The writer that needs this CRC will meet the same problem and report it with its archive.

@@ -2,6 +2,7 @@ package dev.zipstream.storage;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where the archived folders live: a volume ({@code storage.fs}) or an S3 bucket ({@code storage.s3}). Planning,
@@ -29,9 +30,10 @@ public interface Storage {
     boolean exists(String hash);
 
     /**
-     * A reader for one download, told the spans it will read, in order.
+     * A reader for one download, told the spans it will read, in order. A storage that does not fetch ahead
+     * never asks for them: a download of 65,536 files would otherwise list 65,536 spans for nothing.
      */
-    EntryReader reader(List<Span> spans);
+    EntryReader reader(Supplier<List<Span>> spans);
 
     /** Whether archives can be served now. */
     Readiness readiness();

@@ -46,7 +46,7 @@ public final class ArchiveCursor implements AutoCloseable {
         }
         this.plan = plan;
         this.crcs = crcs;
-        this.reader = plan.storage().reader(spans(plan, range));
+        this.reader = plan.storage().reader(() -> spans(plan, range));
         this.knownCrcs = new int[plan.entries().size()];
         this.known = new BitSet(plan.entries().size());
         this.position = range.start();

@@ -44,7 +44,7 @@ final class DeflatedChunkReader implements AutoCloseable {
     DeflatedChunkReader(ArchivePlan plan, int chunkSize) {
         this.entries = plan.entries();
         this.chunkSize = chunkSize;
-        this.files = plan.storage().reader(plan.entries().stream().filter(entry -> entry.size() > 0)
+        this.files = plan.storage().reader(() -> plan.entries().stream().filter(entry -> entry.size() > 0)
                 .map(entry -> new Span(entry.source(), 0, entry.size())).toList());
         this.zip = new ZipArchiveOutputStream(sink);
         zip.setEncoding("UTF-8");

@@ -34,7 +34,11 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
     @Override
     public synchronized void read(StoredObject object, long position, ByteBuffer dst) throws IOException {
         LocalFile entry = (LocalFile) object;
-        FileChannel file = channelFor(entry);
+        // A small file is read whole in one call and checked once, after the read (finishEntry): the planned
+        // stamp then still being the path's means the bytes read were the planned ones, as a check at the open
+        // would also tell. A file read in pieces is checked at the open too, so a changed one fails early.
+        boolean wholeInOneRead = position == 0 && dst.remaining() == entry.size();
+        FileChannel file = channelFor(entry, !wholeInOneRead);
         while (dst.hasRemaining()) {
             int read = file.read(dst, position);
             if (read < 0) {
@@ -118,13 +122,15 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
         }
     }
 
-    private FileChannel channelFor(LocalFile entry) throws IOException {
+    private FileChannel channelFor(LocalFile entry, boolean checkAtOpen) throws IOException {
         // Closed on cancellation, possibly while a worker was still reading: open() then refuses to reopen.
         if (entry != openEntry || channel == null) {
             closeOpenFile();
             channel = open(entry);
             openEntry = entry;
-            requireUnchanged(entry);
+            if (checkAtOpen) {
+                requireUnchanged(entry);
+            }
         }
         return channel;
     }

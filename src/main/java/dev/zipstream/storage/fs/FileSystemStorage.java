@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.zipstream.storage.ArchiveFolderException;
 import dev.zipstream.storage.EntryReader;
@@ -74,7 +75,7 @@ public final class FileSystemStorage implements Storage {
 
     /** Files are opened one at a time, as they come: the page cache does the reading ahead. */
     @Override
-    public EntryReader reader(List<Span> spans) {
+    public EntryReader reader(Supplier<List<Span>> spans) {
         try {
             return new FileEntryReader(new RootedFiles(root.toRealPath()));
         } catch (IOException e) {

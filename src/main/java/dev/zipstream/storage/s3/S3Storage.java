@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -166,8 +167,8 @@ public final class S3Storage implements Storage {
     }
 
     @Override
-    public EntryReader reader(List<Span> spans) {
-        return new S3EntryReader(s3, fetchers, requestsInFlight, spans);
+    public EntryReader reader(Supplier<List<Span>> spans) {
+        return new S3EntryReader(s3, fetchers, requestsInFlight, spans.get());
     }
 
     /** HeadBucket, at most every few seconds; a change is logged once, with the reason. */
