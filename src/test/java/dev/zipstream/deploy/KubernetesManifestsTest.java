@@ -66,11 +66,26 @@ class KubernetesManifestsTest {
         assertEquals("120s", data.get("QUARKUS_SHUTDOWN_TIMEOUT"));
         assertEquals("true", data.get("QUARKUS_LOG_CONSOLE_JSON_ENABLED"));
         String javaOpts = (String) data.get("JAVA_OPTS_APPEND");
-        // It replaces the image's JAVA_OPTS_APPEND, so it must carry the image's two options too.
+        // It replaces the image's JAVA_OPTS_APPEND, so it must carry every one of the image's options too.
+        for (String option : imageJavaOptsAppend()) {
+            assertTrue(javaOpts.contains(option), option + " is missing from " + javaOpts);
+        }
         assertTrue(javaOpts.contains("-Dquarkus.http.host=0.0.0.0"), javaOpts);
-        assertTrue(javaOpts.contains("-Djava.util.logging.manager=org.jboss.logmanager.LogManager"), javaOpts);
+        assertTrue(javaOpts.contains("-XX:TieredStopAtLevel=1"), "the JIT setting the README recommends");
         assertTrue(javaOpts.contains("-XX:MaxRAMPercentage="), javaOpts);
         assertTrue(javaOpts.contains("-XX:MaxDirectMemorySize="), javaOpts);
+    }
+
+    /** The options of {@code ENV JAVA_OPTS_APPEND} in the image's Dockerfile. */
+    private static List<String> imageJavaOptsAppend() {
+        try {
+            String dockerfile = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/docker/Dockerfile.jvm"));
+            Matcher m = Pattern.compile("ENV JAVA_OPTS_APPEND=\"([^\"]*)\"").matcher(dockerfile);
+            assertTrue(m.find(), "the Dockerfile sets JAVA_OPTS_APPEND");
+            return List.of(m.group(1).trim().split("\\s+"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
