@@ -7,11 +7,13 @@
 # Figures, one interleaved run, median of N rounds (default 5):
 #   g  one download of big/ (4 objects, 1 GiB) through the service, against `curl --aws-sigv4` fetching the same
 #      4 objects straight from S3Proxy on one connection: MiB/s and the ratio (target >= 0.8x); also the service
-#      on the SDK's URL-connection client instead of the Apache one (the client choice, README "Serving from S3")
+#      on the SDK's URL-connection client instead of the Apache one (the client choice, README "Serving from S3"),
+#      and with S3_CHUNK_SIZE=65536 instead of its default
 #   h  many/ (4,000 objects of 4 KiB in 40 prefixes): first byte and total time through the service, with S3
 #      reached directly and through bench/delayproxy.py adding 20 ms to every request; HEAD of it (the listing)
 # Environment: BENCH_DATA (default /tmp/benchdata, made by bench/mkdata.sh if absent), BENCH_KEEP=1 keeps the
-# temporary folder (S3Proxy's data, logs). Ports 19100-19104 on 127.0.0.1.
+# temporary folder (S3Proxy's data, logs). Ports 19100-19105 on 127.0.0.1. Every service runs with
+# PLAN_CACHE_SECONDS=0, so that each request of h lists the prefix again (no reused plan).
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -31,7 +33,7 @@ done
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 BENCH_DATA=${BENCH_DATA:-/tmp/benchdata}
-S3_PORT=19100 DELAY_PORT=19101 SVC=19102 SVC_DELAYED=19103 SVC_URLCONN=19104
+S3_PORT=19100 DELAY_PORT=19101 SVC=19102 SVC_DELAYED=19103 SVC_URLCONN=19104 SVC_SMALL_CHUNKS=19105
 ID=bench-identity SECRET=bench-credential REGION=us-east-1 BUCKET=bench
 S3=http://127.0.0.1:$S3_PORT
 JAR=$REPO/target/quarkus-app/quarkus-run.jar
@@ -112,7 +114,7 @@ await_line "$TMP/delayproxy.log" "delayproxy:" 10
 start_service() { # port, endpoint port, extra JVM options
     # shellcheck disable=SC2086 # $3 is zero or more JVM options
     (cd "$TMP" && STORAGE=s3 S3_BUCKET=$BUCKET S3_ENDPOINT=http://127.0.0.1:$2 S3_REGION=$REGION \
-        S3_PATH_STYLE=true AWS_ACCESS_KEY_ID=$ID AWS_SECRET_ACCESS_KEY=$SECRET \
+        S3_PATH_STYLE=true PLAN_CACHE_SECONDS=0 AWS_ACCESS_KEY_ID=$ID AWS_SECRET_ACCESS_KEY=$SECRET \
         exec java -Xmx256m -XX:TieredStopAtLevel=1 -Dquarkus.http.port="$1" ${3:-} -jar "$JAR" \
         > "$TMP/service-$1.log" 2>&1) &
     PIDS+=($!)
@@ -120,7 +122,8 @@ start_service() { # port, endpoint port, extra JVM options
 start_service $SVC $S3_PORT
 start_service $SVC_DELAYED $DELAY_PORT
 start_service $SVC_URLCONN $S3_PORT -Dzipstream.s3.http-client=url-connection
-for port in $SVC $SVC_DELAYED $SVC_URLCONN; do await_ready "$port"; done
+start_service $SVC_SMALL_CHUNKS $S3_PORT -Ds3.chunk.size=65536
+for port in $SVC $SVC_DELAYED $SVC_URLCONN $SVC_SMALL_CHUNKS; do await_ready "$port"; done
 
 svc_big() { curl -sS -o /dev/null -w '%{size_download} %{time_total}\n' "http://127.0.0.1:$1/archive/big/"; }
 direct_big() {
@@ -134,13 +137,15 @@ plan_many() { curl -sS -o /dev/null -I -w '%{time_total}\n' "http://127.0.0.1:$1
 mibs() { awk '{printf "%.0f", $1 / $2 / 1048576}'; }
 
 log "warm-up: one of each"
-svc_big $SVC > /dev/null; svc_big $SVC_URLCONN > /dev/null; direct_big > /dev/null
+svc_big $SVC > /dev/null; svc_big $SVC_URLCONN > /dev/null; svc_big $SVC_SMALL_CHUNKS > /dev/null
+direct_big > /dev/null
 many $SVC > /dev/null; many $SVC_DELAYED > /dev/null
 
-declare -a G_SVC G_DIRECT G_URL H_FB H_TOTAL HD_FB HD_TOTAL G_RATIO H_HEAD
+declare -a G_SVC G_DIRECT G_URL G_SMALL H_FB H_TOTAL HD_FB HD_TOTAL G_RATIO H_HEAD
 for round in $(seq 1 "$ROUNDS"); do
     s=$(svc_big $SVC | mibs); d=$(direct_big | mibs); u=$(svc_big $SVC_URLCONN | mibs)
-    G_SVC+=("$s"); G_DIRECT+=("$d"); G_URL+=("$u")
+    c=$(svc_big $SVC_SMALL_CHUNKS | mibs)
+    G_SVC+=("$s"); G_DIRECT+=("$d"); G_URL+=("$u"); G_SMALL+=("$c")
     G_RATIO+=("$(awk -v s="$s" -v d="$d" 'BEGIN {printf "%.2f", s / d}')")
     read -r _ fb total < <(many $SVC); H_FB+=("$fb"); H_TOTAL+=("$total")
     read -r _ fb total < <(many $SVC_DELAYED); HD_FB+=("$fb"); HD_TOTAL+=("$total")
@@ -154,6 +159,7 @@ cat <<REPORT
 # machine: $(uptime)
 g  big/ (1 GiB, 4 objects) through the service: $(median "${G_SVC[@]}") MiB/s; straight from S3Proxy with curl --aws-sigv4: $(median "${G_DIRECT[@]}") MiB/s; ratio $(median "${G_RATIO[@]}")x (per round: ${G_RATIO[*]})
 g' the service on the URL-connection client: $(median "${G_URL[@]}") MiB/s (Apache client: $(median "${G_SVC[@]}"))
+g" the service with S3_CHUNK_SIZE=65536 (the default is 262144): $(median "${G_SMALL[@]}") MiB/s
 h  many/ (4,000 x 4 KiB): first byte $(median "${H_FB[@]}") s, total $(median "${H_TOTAL[@]}") s; HEAD (the listing alone, 4 pages of ListObjectsV2) $(median "${H_HEAD[@]}") s
 h' the same with 20 ms added to every S3 request: first byte $(median "${HD_FB[@]}") s, total $(median "${HD_TOTAL[@]}") s (4,000 x 20 ms in a row would be 80 s)
 REPORT
