@@ -87,7 +87,7 @@ final class ZeroCopyResponseWriter {
                 return;
             }
             response.write(Buffer.buffer()); // the head, from the headers already set; the body follows raw
-            // After the head, which leaves at once: the first batch may wait for CRC-32s, the client should not.
+            // After the head, which leaves now if the socket has room: the first batch may wait for CRC-32s.
             channel.cork(true);
             pump();
         });

@@ -158,7 +158,8 @@ class S3ThrottlingAndSlowClientTest {
             long toClient = TcpQueues.inTransitFrom(base.getPort());
             long streams = constant(READER, "STREAMS_AHEAD");
             long chunks = constant("dev.zipstream.http.CopyingResponseWriter", "CHUNKS_IN_FLIGHT");
-            long held = chunks * settings.s3ChunkSize() + constant(READER, "READ_AHEAD_BYTES") + streams * STREAM_BUFFER;
+            long held = chunks * settings.s3ChunkSize() + constant(READER, "READ_AHEAD_BYTES")
+                    + streams * STREAM_BUFFER;
             String figures = String.format("fetched %d of %d: the client read %d, in socket buffers %d to the service "
                     + "and %d to the client, so the service holds %d (at most %d)", fetched, archive, read, toService,
                     toClient, fetched - read - toService - toClient, held);

@@ -25,6 +25,8 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
     private final RootedFiles files;
     private LocalFile openEntry;
     private FileChannel channel;
+    /** Whether the open file's stamp was checked when it was opened (a file read whole is checked after). */
+    private boolean openEntryChecked;
     private boolean closed;
 
     public FileEntryReader(RootedFiles files) {
@@ -71,8 +73,7 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
     public int crc32(StoredObject object, ReadPacing pacing) throws IOException {
         LocalFile file = (LocalFile) object;
         int crc;
-        try (FileChannel channel = open(file)) {
-            requireUnchanged(file);
+        try (FileChannel channel = open(file)) { // checked at the open
             crc = FileCrc.crc32(channel, file, pacing);
         }
         requireUnchanged(file);
@@ -85,20 +86,37 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
     }
 
     /**
-     * Hands over the channel of the file being read if it is this one (the reader then forgets it), else opens
-     * the entry's file below the root; a file that is gone is reported as a changed archive.
+     * Hands over the channel of the file being read if it is this one (the reader then forgets it; it was
+     * checked when opened), else opens the entry's file below the root and checks it is the planned one, so a
+     * file replaced since planning fails before its bytes go out rather than after the rest of the archive. A
+     * file that is gone is reported as a changed archive.
      */
     @Override
     public synchronized FileChannel open(StoredObject object) throws IOException {
         LocalFile file = (LocalFile) object;
-        if (closed) {
-            throw new ClosedChannelException();
-        }
         if (file == openEntry && channel != null) {
             FileChannel handedOver = channel;
+            boolean checked = openEntryChecked;
             channel = null;
             openEntry = null;
+            if (!checked) {
+                requireUnchanged(file);
+            }
             return handedOver;
+        }
+        FileChannel opened = openUnchecked(file);
+        try {
+            requireUnchanged(file);
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        return opened;
+    }
+
+    private FileChannel openUnchecked(LocalFile file) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
         }
         try {
             return files.openFile(file.path());
@@ -126,8 +144,9 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
         // Closed on cancellation, possibly while a worker was still reading: open() then refuses to reopen.
         if (entry != openEntry || channel == null) {
             closeOpenFile();
-            channel = open(entry);
+            channel = openUnchecked(entry);
             openEntry = entry;
+            openEntryChecked = checkAtOpen;
             if (checkAtOpen) {
                 requireUnchanged(entry);
             }
