@@ -30,6 +30,8 @@ public final class CommandLine {
                     "estimated heap bytes the CRC-32 cache may use"),
             new Option("zero_copy", "zero.copy", Defaults.ZERO_COPY, false,
                     "send file bytes with sendfile on plain HTTP/1.1"),
+            new Option("zero_copy_threads", "zero.copy.threads", Defaults.ZERO_COPY_THREADS, false,
+                    "threads preparing zero-copy downloads' batches (0 = one per CPU core)"),
             new Option("compression", "compression", Defaults.COMPRESSION, false,
                     "store (exact length, ranges) or deflate (for text; chunked, no ranges)"),
             new Option("max_concurrent_downloads", "max.concurrent.downloads", Defaults.MAX_CONCURRENT_DOWNLOADS,

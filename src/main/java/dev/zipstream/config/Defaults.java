@@ -10,6 +10,8 @@ public final class Defaults {
     public static final String CRC_CACHE_ENTRIES = "200000";
     public static final String CRC_CACHE_MAX_BYTES = "67108864";
     public static final String ZERO_COPY = "true";
+    /** 0: one per CPU core the JVM sees (a container's CPU limit included). */
+    public static final String ZERO_COPY_THREADS = "0";
     public static final String MAX_CONCURRENT_DOWNLOADS = "0";
     public static final String COMPRESSION = "store";
     public static final String STORAGE = "filesystem";

@@ -23,6 +23,7 @@ import dev.zipstream.crc.index.CrcIndex;
 import dev.zipstream.crc.index.IndexStore;
 import dev.zipstream.http.ClientAddress;
 import dev.zipstream.http.NotFoundThrottle;
+import dev.zipstream.http.ZeroCopyWorkers;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.storage.Storage;
 import dev.zipstream.storage.fs.FileSystemStorage;
@@ -137,6 +138,14 @@ public class ServiceBeans {
                 : settings.chunkSize();
         return new ArchiveStreamer(crcs, Infrastructure.getDefaultWorkerPool(), chunkSize,
                 Duration.ofNanos(delayNanos));
+    }
+
+    @Produces
+    @Singleton
+    ZeroCopyWorkers zeroCopyWorkers(ServiceSettings settings) {
+        ZeroCopyWorkers workers = new ZeroCopyWorkers(settings.zeroCopyThreads());
+        LOG.debugf("Zero-copy batches are made on %d threads (ZERO_COPY_THREADS)", workers.threads());
+        return workers;
     }
 
     @Produces

@@ -45,6 +45,10 @@ public final class SettingsValidator {
         if (settings.s3ChunkSize() < 4096 || settings.s3ChunkSize() > 16 * 1024 * 1024) {
             return Optional.of("S3_CHUNK_SIZE must be between 4096 and 16777216 bytes, got " + settings.s3ChunkSize());
         }
+        if (settings.zeroCopyThreads() < 0 || settings.zeroCopyThreads() > 1024) {
+            return Optional.of("ZERO_COPY_THREADS must be between 0 (one per CPU core) and 1024, got "
+                    + settings.zeroCopyThreads());
+        }
         if (settings.crcCacheEntries() < 0 || settings.crcCacheMaxBytes() < 0) {
             return Optional.of("CRC_CACHE_ENTRIES and CRC_CACHE_MAX_BYTES must be >= 0");
         }

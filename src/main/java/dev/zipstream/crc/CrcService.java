@@ -92,6 +92,14 @@ public final class CrcService {
     }
 
     /**
+     * Whether this version of the entry's CRC-32 is in memory: {@link #crcOf} then returns it without touching a
+     * file or the index.
+     */
+    public boolean isRemembered(ArchivePlan plan, ArchiveEntry entry) {
+        return entry.isDirectory() || entry.size() == 0 || memory.get(keyOf(plan, entry)) != null;
+    }
+
+    /**
      * For the background scan: computes the entry's CRC-32 at the pacer's rate unless it is known or a request is
      * computing it already (the request will store it).
      */

@@ -40,12 +40,14 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
     private final ArchiveStreamer streamer;
     private final ArchiveMetrics metrics;
     private final RecentPlans<String> plans;
+    private final ZeroCopyWorkers zeroCopyWorkers;
     /** Zero-copy unless turned off or chunks are paced; the connection decides the rest (TLS, HTTP/2...). */
     private final boolean zeroCopyAllowed;
 
     public ArchiveBodyWriter(ArchiveStreamer streamer, ArchiveMetrics metrics, RecentPlans<String> plans,
-            ServiceSettings settings) {
+            ServiceSettings settings, ZeroCopyWorkers zeroCopyWorkers) {
         this.streamer = streamer;
+        this.zeroCopyWorkers = zeroCopyWorkers;
         this.metrics = metrics;
         this.plans = plans;
         this.zeroCopyAllowed = settings.zeroCopy() && !streamer.paced();
@@ -88,8 +90,9 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
         DownloadTracker tracker = track(body,
                 zeroCopy.isPresent() ? ArchiveMetrics.Transfer.SENDFILE : ArchiveMetrics.Transfer.COPY);
         if (zeroCopy.isPresent()) {
-            new ZeroCopyResponseWriter(zeroCopy.get(), response, streamer.batches(body.plan(), body.range(), zeroCopy.get().corks()),
-                    tracker, streamer.workers(), request::resume).start(whenEnded);
+            new ZeroCopyResponseWriter(zeroCopy.get(), response,
+                    streamer.batches(body.plan(), body.range(), zeroCopy.get().corks()), tracker, zeroCopyWorkers,
+                    streamer.workers(), request::resume).start(whenEnded);
         } else {
             new CopyingResponseWriter(response, body.range().length(), tracker, request::resume)
                     .start(streamer.stream(body.plan(), body.range()), whenEnded);

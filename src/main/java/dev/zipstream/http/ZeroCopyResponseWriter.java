@@ -22,6 +22,9 @@ import dev.zipstream.stream.RegionBatcher;
  * of bytes in flight (Netty counts a file region as zero bytes, so the write queue alone cannot tell), with a
  * smaller window for the bytes held in direct buffers: regions cost no memory, buffers do.
  *
+ * <p>Batches are made on the few {@link ZeroCopyWorkers}, except one that starts by computing a CRC-32 from a
+ * file: that one goes to the worker pool, where a thread may wait on a long read.
+ *
  * <p>All state lives on the event loop. A write may complete inside the write call (loopback often does), so
  * completions only update counters and schedule work; nothing is produced or written re-entrantly. Failures
  * reported from inside Netty are handled in a later event-loop task. The range's last byte leaves only after every
@@ -47,7 +50,8 @@ final class ZeroCopyResponseWriter {
     private final HttpServerResponse response;
     private final RegionBatcher batcher;
     private final DownloadTracker tracker;
-    private final Executor workers;
+    private final Executor batchWorkers;
+    private final Executor blockingWorkers;
     private final Runnable onDone;
     private final EventExecutor eventLoop;
 
@@ -55,6 +59,8 @@ final class ZeroCopyResponseWriter {
     private long buffersInFlight;
     /** A worker is making the next batch; the batcher is then its alone. */
     private boolean producing;
+    /** The next batch starts by computing a CRC-32 from a file. */
+    private boolean nextMayRead;
     private boolean lastQueued;
     private boolean finishing;
     private boolean done;
@@ -63,13 +69,16 @@ final class ZeroCopyResponseWriter {
     /** The range's final byte, sent with the response's end once every file is verified. */
     private byte[] tail;
 
+    /** Call on a worker thread: it looks at the archive's first piece. */
     ZeroCopyResponseWriter(ZeroCopyChannel channel, HttpServerResponse response, RegionBatcher batcher,
-            DownloadTracker tracker, Executor workers, Runnable onDone) {
+            DownloadTracker tracker, Executor batchWorkers, Executor blockingWorkers, Runnable onDone) {
         this.channel = channel;
         this.response = response;
         this.batcher = batcher;
         this.tracker = tracker;
-        this.workers = workers;
+        this.batchWorkers = batchWorkers;
+        this.blockingWorkers = blockingWorkers;
+        this.nextMayRead = batcher.nextMayRead(); // made on the request's worker thread, so it may look
         this.onDone = onDone;
         this.eventLoop = channel.eventLoop();
     }
@@ -100,10 +109,11 @@ final class ZeroCopyResponseWriter {
         producing = true;
         long budget = WINDOW_BYTES - inFlight;
         int bufferBudget = (int) Math.min(BUFFER_BYTES_PER_BATCH, BUFFER_WINDOW_BYTES - buffersInFlight);
-        workers.execute(() -> {
+        boolean mayRead = nextMayRead;
+        (mayRead ? blockingWorkers : batchWorkers).execute(() -> {
             RegionBatcher.Batch batch;
             try {
-                batch = batcher.next(channel.allocator(), budget, bufferBudget);
+                batch = batcher.next(channel.allocator(), budget, bufferBudget, mayRead);
             } catch (Throwable e) {
                 eventLoop.execute(() -> productionFailed(e));
                 return;
@@ -114,6 +124,7 @@ final class ZeroCopyResponseWriter {
 
     private void deliver(RegionBatcher.Batch batch) {
         producing = false;
+        nextMayRead = batch.nextMayRead();
         if (done) {
             batch.release();
             afterProductionStopped();
@@ -186,7 +197,7 @@ final class ZeroCopyResponseWriter {
             return;
         }
         finishing = true;
-        workers.execute(() -> {
+        batchWorkers.execute(() -> {
             try {
                 batcher.verifyEverythingSent();
             } catch (Throwable e) {
@@ -244,7 +255,7 @@ final class ZeroCopyResponseWriter {
     }
 
     private void classifyWriteFailure() {
-        workers.execute(() -> {
+        batchWorkers.execute(() -> {
             try {
                 batcher.verifyEverythingSent();
                 tracker.cancelled();
@@ -272,7 +283,7 @@ final class ZeroCopyResponseWriter {
     }
 
     private void closeBatcher() {
-        workers.execute(() -> {
+        batchWorkers.execute(() -> {
             try {
                 batcher.close();
             } catch (IOException e) {

@@ -79,6 +79,45 @@ public final class ArchiveCursor implements AutoCloseable {
         return end - position;
     }
 
+    /**
+     * Whether {@link #next()} may have to read a file, to compute a CRC-32 that neither this cursor nor the CRC
+     * memory holds (one the memory holds is taken now, so that {@code next} need not look again). What remains
+     * after a false is bounded work: a header, a record, a file's slice.
+     */
+    public boolean nextMayRead() {
+        if (position >= end || position >= plan.endRecordsOffset()) {
+            return false;
+        }
+        int index;
+        if (position < plan.centralDirectoryOffset()) {
+            index = plan.entryIndexAt(position);
+            if (position >= plan.entries().get(index).dataOffset()) {
+                return false; // a slice of the file's bytes: no CRC needed
+            }
+        } else {
+            locateDirectoryRecord();
+            index = directoryIndex;
+        }
+        return !takeRememberedCrc(index);
+    }
+
+    private boolean takeRememberedCrc(int index) {
+        if (known.get(index)) {
+            return true;
+        }
+        ArchiveEntry entry = plan.entries().get(index);
+        if (!crcs.isRemembered(plan, entry)) {
+            return false;
+        }
+        try {
+            knownCrcs[index] = crcs.crcOf(plan, entry, reader); // from memory, unless evicted just now
+        } catch (IOException e) {
+            return false; // next() meets the same problem and reports it
+        }
+        known.set(index);
+        return true;
+    }
+
     /** The next piece, or null once the range is done. */
     public Piece next() throws IOException {
         if (position >= end) {
@@ -128,21 +167,27 @@ public final class ArchiveCursor implements AutoCloseable {
     }
 
     private Piece directoryPiece() throws IOException {
-        List<ArchiveEntry> entries = plan.entries();
-        if (directoryIndex < 0) {
-            directoryIndex = 0;
-            directoryRecordOffset = plan.centralDirectoryOffset();
-            while (directoryRecordOffset + recordLength(entries.get(directoryIndex)) <= position) {
-                directoryRecordOffset += recordLength(entries.get(directoryIndex));
-                directoryIndex++;
-            }
-        }
-        ArchiveEntry entry = entries.get(directoryIndex);
+        locateDirectoryRecord();
+        ArchiveEntry entry = plan.entries().get(directoryIndex);
         byte[] record = ZipHeaders.centralHeader(entry.spec(), crcOf(directoryIndex), entry.localHeaderOffset());
         Piece piece = slice(record, directoryRecordOffset);
         directoryRecordOffset += record.length;
         directoryIndex++;
         return piece;
+    }
+
+    /** Finds the central directory record the range starts in, once. */
+    private void locateDirectoryRecord() {
+        if (directoryIndex >= 0) {
+            return;
+        }
+        List<ArchiveEntry> entries = plan.entries();
+        directoryIndex = 0;
+        directoryRecordOffset = plan.centralDirectoryOffset();
+        while (directoryRecordOffset + recordLength(entries.get(directoryIndex)) <= position) {
+            directoryRecordOffset += recordLength(entries.get(directoryIndex));
+            directoryIndex++;
+        }
     }
 
     private int crcOf(int index) throws IOException {

@@ -21,7 +21,8 @@ import dev.zipstream.storage.LocalFiles;
  * buffer, so a small piece never travels as a TCP segment of its own.
  *
  * <p>Memory: a batch holds at most {@code maxBufferBytes} of buffers; regions cost no memory. Blocking (reads
- * small files, may compute CRCs): call from a worker thread. Not thread-safe.
+ * small files, may compute CRCs): call from a worker thread. A batch made where long reads are unwelcome stops
+ * before a CRC-32 that must be read from a file, and says so ({@link Batch#nextMayRead()}). Not thread-safe.
  */
 public final class RegionBatcher implements AutoCloseable {
 
@@ -57,9 +58,10 @@ public final class RegionBatcher implements AutoCloseable {
      * Messages to write in order and how many archive bytes each carries. The last batch of a range also holds
      * back the range's final byte as {@code tail}: with a {@code Content-Length} the client takes the response as
      * complete at its last byte, so that byte may only leave once every file sent by {@code sendfile} (whose
-     * bytes the kernel reads only while sending) is known to be unchanged.
+     * bytes the kernel reads only while sending) is known to be unchanged. {@code nextMayRead}: the next batch
+     * starts by computing a CRC-32 from a file.
      */
-    public record Batch(List<Object> messages, List<Long> sizes, byte[] tail) {
+    public record Batch(List<Object> messages, List<Long> sizes, byte[] tail, boolean nextMayRead) {
         public boolean last() {
             return tail != null;
         }
@@ -76,9 +78,12 @@ public final class RegionBatcher implements AutoCloseable {
 
     /**
      * The next batch: at most {@code maxBytes} archive bytes, of which at most {@code maxBufferBytes} in
-     * buffers. A file is opened once: the channel its lead-in was read from becomes its region's.
+     * buffers. A file is opened once: the channel its lead-in was read from becomes its region's. Unless
+     * {@code mayRead}, the batch ends early rather than compute a CRC-32 from a file (it does so only when that
+     * is its first piece).
      */
-    public Batch next(ByteBufAllocator allocator, long maxBytes, int maxBufferBytes) throws IOException {
+    public Batch next(ByteBufAllocator allocator, long maxBytes, int maxBufferBytes, boolean mayRead)
+            throws IOException {
         List<Object> messages = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
         ByteBuf buffer = null;
@@ -87,6 +92,9 @@ public final class RegionBatcher implements AutoCloseable {
         try {
             while (total < maxBytes) {
                 if (pending == null) {
+                    if (!mayRead && total > 0 && cursor.nextMayRead()) {
+                        break;
+                    }
                     pending = cursor.next();
                     pendingDone = 0;
                     if (pending == null) {
@@ -161,7 +169,7 @@ public final class RegionBatcher implements AutoCloseable {
                 // The range may end inside a file read here: its last bytes must still be the planned ones too.
                 files.finishRange();
             }
-            return new Batch(messages, sizes, tail);
+            return new Batch(messages, sizes, tail, !exhausted && nextMayRead());
         } catch (Throwable e) {
             if (buffer != null) {
                 buffer.release();
@@ -169,6 +177,11 @@ public final class RegionBatcher implements AutoCloseable {
             messages.forEach(ReferenceCountUtil::safeRelease);
             throw e;
         }
+    }
+
+    /** Whether the next batch starts by computing a CRC-32 from a file (blocking: it may look it up). */
+    public boolean nextMayRead() {
+        return pending == null && cursor.nextMayRead();
     }
 
     /**

@@ -1,0 +1,119 @@
+package dev.zipstream.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import dev.zipstream.Fixtures;
+import dev.zipstream.Plans;
+import dev.zipstream.crc.CrcService;
+import dev.zipstream.plan.ArchivePlan;
+
+/**
+ * Zero-copy batches are made on a few threads, one per core ({@code ZERO_COPY_THREADS}). A CRC-32 that must be
+ * read from a file would hold one of them for as long as the file takes to read, so a batch made there stops
+ * before it and says so, and the writer makes the next batch on the worker pool instead.
+ */
+class BatchesBeforeColdCrcTest {
+
+    private static final long ALL = Long.MAX_VALUE;
+    private static final int BUFFERS = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    private ArchivePlan plan;
+    private byte[] archive;
+
+    @BeforeEach
+    void plan() throws Exception {
+        Path folder = dir.resolve("album");
+        for (int i = 0; i < 3; i++) {
+            Fixtures.write(folder.resolve("photo-" + i + ".jpg"), 5_000, i);
+        }
+        plan = Plans.of(dir.toRealPath(), folder);
+        archive = ArchiveBytes.of(plan);
+    }
+
+    @Test
+    void aBatchThatMustNotReadEndsBeforeTheNextUnknownCrcAndSaysSo() throws Exception {
+        try (RegionBatcher batcher = batcher(ByteRange.whole(plan.length()), ArchiveBytes.newCrcService())) {
+            assertTrue(batcher.nextMayRead(), "nothing is remembered: the first header needs a file read");
+
+            // Its first piece is computed anyway (a batch is never empty), then it stops at the second file.
+            RegionBatcher.Batch first = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
+            byte[] firstBytes = bytesOf(first);
+            assertFalse(first.last());
+            assertTrue(first.nextMayRead());
+            assertEquals(plan.entries().get(1).localHeaderOffset(), firstBytes.length);
+
+            RegionBatcher.Batch rest = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, true);
+            assertTrue(rest.last(), "where reads are allowed, the batch runs to the end of its budget");
+            assertFalse(rest.nextMayRead());
+            assertArrayEquals(archive, concat(firstBytes, bytesOf(rest), rest.tail()));
+        }
+    }
+
+    @Test
+    void rememberedCrcsNeverEndABatchEarly() throws Exception {
+        CrcService crcs = ArchiveBytes.newCrcService();
+        ArchiveBytes.of(plan, ByteRange.whole(plan.length()), crcs); // a first download: every CRC-32 remembered
+        try (RegionBatcher batcher = batcher(ByteRange.whole(plan.length()), crcs)) {
+            assertFalse(batcher.nextMayRead());
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
+            assertTrue(batch.last());
+            assertArrayEquals(archive, concat(bytesOf(batch), batch.tail()));
+        }
+    }
+
+    @Test
+    void aRangeInTheCentralDirectoryNeedsTheCrcsOfItsRecords() throws Exception {
+        ByteRange directory = new ByteRange(plan.centralDirectoryOffset() + 1, plan.length());
+        try (RegionBatcher batcher = batcher(directory, ArchiveBytes.newCrcService())) {
+            assertTrue(batcher.nextMayRead());
+        }
+        CrcService crcs = ArchiveBytes.newCrcService();
+        ArchiveBytes.of(plan, ByteRange.whole(plan.length()), crcs);
+        try (RegionBatcher batcher = batcher(directory, crcs)) {
+            assertFalse(batcher.nextMayRead());
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
+            byte[] expected = java.util.Arrays.copyOfRange(archive, (int) directory.start(), archive.length);
+            assertArrayEquals(expected, concat(bytesOf(batch), batch.tail()));
+        }
+    }
+
+    private RegionBatcher batcher(ByteRange range, CrcService crcs) {
+        return new RegionBatcher(new ArchiveCursor(plan, range, crcs), false);
+    }
+
+    /** The batch's bytes: files this small always travel in buffers. */
+    private static byte[] bytesOf(RegionBatcher.Batch batch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object message : batch.messages()) {
+            ByteBuf buffer = (ByteBuf) message;
+            out.writeBytes(ByteBufUtil.getBytes(buffer));
+        }
+        batch.release();
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
