@@ -92,11 +92,11 @@ public final class CrcService {
     }
 
     /**
-     * Whether this version of the entry's CRC-32 is in memory: {@link #crcOf} then returns it without touching a
-     * file or the index.
+     * This version of the entry's CRC-32 if memory holds it (what {@link #crcOf} would return without touching a
+     * file or the index), else null.
      */
-    public boolean isRemembered(ArchivePlan plan, ArchiveEntry entry) {
-        return entry.isDirectory() || entry.size() == 0 || memory.get(keyOf(plan, entry)) != null;
+    public Integer remembered(ArchivePlan plan, ArchiveEntry entry) {
+        return entry.isDirectory() || entry.size() == 0 ? Integer.valueOf(0) : memory.get(keyOf(plan, entry));
     }
 
     /**

@@ -22,8 +22,9 @@ import dev.zipstream.stream.RegionBatcher;
  * of bytes in flight (Netty counts a file region as zero bytes, so the write queue alone cannot tell), with a
  * smaller window for the bytes held in direct buffers: regions cost no memory, buffers do.
  *
- * <p>Batches are made on the few {@link ZeroCopyWorkers}, except one that starts by computing a CRC-32 from a
- * file: that one goes to the worker pool, where a thread may wait on a long read.
+ * <p>Batches are made on the few {@link ZeroCopyWorkers}, except one that starts by computing a CRC-32 that
+ * memory does not hold: that one goes to the worker pool, where a thread may wait on a long read, as do the
+ * checks of every file sent at the end.
  *
  * <p>All state lives on the event loop. A write may complete inside the write call (loopback often does), so
  * completions only update counters and schedule work; nothing is produced or written re-entrantly. Failures
@@ -190,14 +191,15 @@ final class ZeroCopyResponseWriter {
     /**
      * Once all but the tail is on the socket (so {@code sendfile} has read every file), checks on a worker that
      * no file changed, then sends the tail with the response's end; a changed file aborts instead, and the client,
-     * one byte short, sees a failed transfer.
+     * one byte short, sees a failed transfer. On the worker pool: one {@code stat} per file sent, unbounded work
+     * (65,536 of them, or as many network round trips on NFS) that must not hold a batch thread.
      */
     private void finishIfAllWritten() {
         if (!lastQueued || inFlight != 0 || done || finishing) {
             return;
         }
         finishing = true;
-        batchWorkers.execute(() -> {
+        blockingWorkers.execute(() -> {
             try {
                 batcher.verifyEverythingSent();
             } catch (Throwable e) {
@@ -255,7 +257,7 @@ final class ZeroCopyResponseWriter {
     }
 
     private void classifyWriteFailure() {
-        batchWorkers.execute(() -> {
+        blockingWorkers.execute(() -> { // the same checks as at the end: unbounded
             try {
                 batcher.verifyEverythingSent();
                 tracker.cancelled();

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * short, bounded work (opening files, reading headers and small files), so a queue in front of as many threads
  * as there are cores keeps the CPU as busy as a thread per download would, while a new request's thread on the
  * worker pool competes with a handful of runnable threads rather than one per download: under 64 saturating
- * segment downloads, {@code HEAD} went from 134 ms to 6-12 ms. Work that may wait on a long read (computing a
- * CRC-32 from a file) is never queued here, so one cold file cannot hold up every other download's batches.
+ * segment downloads (bench/run.sh figure g), {@code HEAD} p50 went from 86 ms to 6 ms. Work that may wait on long
+ * reads (a CRC-32 memory does not hold, the check of every file sent at a download's end) is never queued here,
+ * so one cold file or one slow volume cannot hold up every other download's batches.
  */
 public final class ZeroCopyWorkers implements Executor {
 

@@ -105,15 +105,11 @@ public final class ArchiveCursor implements AutoCloseable {
         if (known.get(index)) {
             return true;
         }
-        ArchiveEntry entry = plan.entries().get(index);
-        if (!crcs.isRemembered(plan, entry)) {
+        Integer remembered = crcs.remembered(plan, plan.entries().get(index));
+        if (remembered == null) {
             return false;
         }
-        try {
-            knownCrcs[index] = crcs.crcOf(plan, entry, reader); // from memory, unless evicted just now
-        } catch (IOException e) {
-            return false; // next() meets the same problem and reports it
-        }
+        knownCrcs[index] = remembered;
         known.set(index);
         return true;
     }

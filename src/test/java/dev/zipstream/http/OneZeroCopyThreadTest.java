@@ -2,6 +2,7 @@ package dev.zipstream.http;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.OutputStream;
 import java.net.Socket;
@@ -10,10 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +53,40 @@ class OneZeroCopyThreadTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    ZeroCopyWorkers zeroCopyWorkers;
+
+    /**
+     * A first download, whose CRC-32 is not in memory, is made on the worker pool: it completes while the one
+     * zero-copy thread is kept busy elsewhere (were it queued behind that thread, no byte would come).
+     */
+    @Test
+    void aBatchThatReadsACrcFromItsFileDoesNotWaitForTheZeroCopyThread() throws Exception {
+        byte[] expected = ArchiveBytes.of(Plans.of(Fixtures.root().toRealPath(), Fixtures.ROOT.resolve("tiny")));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        zeroCopyWorkers.execute(() -> {
+            busy.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            busy.await();
+            // Plain HTTP/1.1 (not an h2c upgrade), the zero-copy path; the headers come at once, the body would not.
+            HttpResponse<byte[]> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .sendAsync(HttpRequest.newBuilder(URI.create(base + "archive/tiny/")).build(),
+                            HttpResponse.BodyHandlers.ofByteArray())
+                    .get(20, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode());
+            assertArrayEquals(expected, response.body());
+        } finally {
+            release.countDown();
+        }
+    }
 
     @Test
     void stalledAndColdDownloadsLeaveTheOneThreadToEveryOtherDownload() throws Exception {
