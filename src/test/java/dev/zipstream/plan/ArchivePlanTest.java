@@ -155,6 +155,39 @@ class ArchivePlanTest {
         assertTrue(e.location().endsWith("locked.jpg"));
     }
 
+    /**
+     * A folder of more than {@code FolderScanner.PARALLEL_LOOKUPS_FROM} files has them looked up on all cores:
+     * the archive is still in name order with each file's own bytes, and an unreadable file or a link out of
+     * the root among them still refuses the archive, as the first one in name order would.
+     */
+    @Test
+    void aFolderOfThousandsOfFilesPlansInOrderAndRefusesAsASmallOneDoes() throws Exception {
+        Path served = Files.createDirectories(root.resolve("served"));
+        Path folder = served.resolve("thumbs");
+        for (int i = 0; i < 2_000; i++) {
+            Fixtures.write(folder.resolve(String.format("t%04d.jpg", i)), 10 + i % 7, i);
+        }
+        Fixtures.write(folder.resolve(".hidden"), 10, 1);
+        ArchivePlan plan = Plans.of(served.toRealPath(), folder);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            expected.add(String.format("t%04d.jpg", i));
+        }
+        assertEquals(expected, namesInOrder(plan));
+        assertEntriesEqual(expectedEntries(folder), readWithZipInputStream(ArchiveBytes.of(plan)));
+
+        Plans locking = new Plans(served.toRealPath(), path -> !path.getFileName().toString().equals("t1500.jpg"));
+        ArchiveFolderException.Unreadable unreadable = assertThrows(ArchiveFolderException.Unreadable.class,
+                () -> locking.plan(folder));
+        assertTrue(unreadable.location().endsWith("t1500.jpg"), unreadable.location());
+
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.createSymbolicLink(folder.resolve("t0999-out"), outside);
+        ArchiveFolderException.OutsideRoot refused = assertThrows(ArchiveFolderException.OutsideRoot.class,
+                () -> locking.plan(folder), "the link comes before the unreadable file in name order");
+        assertTrue(refused.location().endsWith("t0999-out"), refused.location());
+    }
+
     /** The folder as a reader should see it: directories with a slash, hidden files left out, sorted walk. */
     private static Map<String, byte[]> expectedEntries(Path folder) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();

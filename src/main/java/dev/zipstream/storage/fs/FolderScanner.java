@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import org.jboss.logging.Logger;
 
@@ -35,6 +36,11 @@ import dev.zipstream.storage.Listing;
 public final class FolderScanner {
 
     private static final Logger LOG = Logger.getLogger(FolderScanner.class);
+    /**
+     * A folder with more children than this has them looked up ({@code stat}, {@code access}) on all cores: in a
+     * folder of thousands of thumbnails those calls are most of the planning.
+     */
+    static final int PARALLEL_LOOKUPS_FROM = 256;
 
     private final Path realRoot;
     private final ReadAccess readAccess;
@@ -72,16 +78,24 @@ public final class FolderScanner {
     /** Walks a folder given by its real path (no link in it), listing it without following links. */
     private void walk(RootedFiles rooted, Path directory, List<byte[]> segments, EntryNames names,
             List<Listing.Entry> sources, Set<Path> openDirectories) throws ArchiveFolderException {
-        for (Child entry : sortedChildren(rooted, directory)) {
+        List<Child> children = sortedChildren(rooted, directory);
+        LookedUp[] lookedUp = lookUp(children);
+        for (int i = 0; i < children.size(); i++) {
+            Child entry = children.get(i);
             Path child = entry.path();
             if (EntryNames.isHidden(entry.name())) {
                 continue;
             }
+            if (lookedUp[i].failure() != null) {
+                throw lookedUp[i].failure();
+            }
             Path real = child;
-            FileFacts facts = FileFacts.readOrNull(child, LinkOption.NOFOLLOW_LINKS);
+            FileFacts facts = lookedUp[i].facts();
+            boolean readable = lookedUp[i].readable();
             if (facts != null && facts.type() == FileFacts.Type.SYMBOLIC_LINK) {
                 real = linkTargetInsideRoot(child);
                 facts = real == null ? null : FileFacts.readOrNull(real, LinkOption.NOFOLLOW_LINKS);
+                readable = facts != null && readAccess.isReadable(child);
             }
             if (facts == null) {
                 continue;
@@ -91,14 +105,14 @@ public final class FolderScanner {
                 if (!openDirectories.add(real)) {
                     LOG.warnf("Skipping %s: symbolic link loop", LogText.of(child));
                 } else {
-                    requireReadable(child);
+                    requireReadable(child, readable);
                     sources.add(new Listing.Entry(names.name(segments, true), true,
                             facts.stamp().modifiedEpochSecond(), facts.permissions(), null));
                     walk(rooted, real, segments, names, sources, openDirectories);
                     openDirectories.remove(real);
                 }
             } else if (facts.type() == FileFacts.Type.REGULAR_FILE) {
-                requireReadable(child);
+                requireReadable(child, readable);
                 sources.add(new Listing.Entry(names.name(segments, false), false,
                         facts.stamp().modifiedEpochSecond(), facts.permissions(), new LocalFile(real, facts.stamp())));
             }
@@ -143,9 +157,41 @@ public final class FolderScanner {
         return children;
     }
 
-    private void requireReadable(Path path) throws ArchiveFolderException {
-        if (!readAccess.isReadable(path)) {
+    private static void requireReadable(Path path, boolean readable) throws ArchiveFolderException {
+        if (!readable) {
             throw new ArchiveFolderException.Unreadable(path.toString(), null);
+        }
+    }
+
+    /**
+     * A child's facts (null: it vanished, or is hidden and never looked at) and, for a file or folder, whether
+     * it may be read; a link's are looked up later, from its target.
+     */
+    private record LookedUp(FileFacts facts, boolean readable, ArchiveFolderException failure) {
+    }
+
+    /** Every child looked up, on all cores for a large folder; a failure is thrown when the walk reaches it. */
+    private LookedUp[] lookUp(List<Child> children) {
+        LookedUp[] lookedUp = new LookedUp[children.size()];
+        IntStream indexes = IntStream.range(0, children.size());
+        if (children.size() > PARALLEL_LOOKUPS_FROM) {
+            indexes = indexes.parallel();
+        }
+        indexes.forEach(i -> lookedUp[i] = lookUp(children.get(i)));
+        return lookedUp;
+    }
+
+    private LookedUp lookUp(Child child) {
+        if (EntryNames.isHidden(child.name())) {
+            return new LookedUp(null, false, null);
+        }
+        try {
+            FileFacts facts = FileFacts.readOrNull(child.path(), LinkOption.NOFOLLOW_LINKS);
+            boolean plain = facts != null
+                    && (facts.type() == FileFacts.Type.REGULAR_FILE || facts.type() == FileFacts.Type.DIRECTORY);
+            return new LookedUp(facts, plain && readAccess.isReadable(child.path()), null);
+        } catch (ArchiveFolderException e) {
+            return new LookedUp(null, false, e);
         }
     }
 
