@@ -91,7 +91,7 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
                 zeroCopy.isPresent() ? ArchiveMetrics.Transfer.SENDFILE : ArchiveMetrics.Transfer.COPY);
         if (zeroCopy.isPresent()) {
             new ZeroCopyResponseWriter(zeroCopy.get(), response,
-                    streamer.batches(body.plan(), body.range(), zeroCopy.get().corks()), tracker, zeroCopyWorkers,
+                    streamer.batches(body.plan(), body.range(), zeroCopy.get().corks(), zeroCopyWorkers), tracker, zeroCopyWorkers,
                     streamer.workers(), request::resume).start(whenEnded);
         } else {
             new CopyingResponseWriter(response, body.range().length(), tracker, request::resume)

@@ -194,6 +194,11 @@ public final class ArchiveCursor implements AutoCloseable {
         return knownCrcs[index];
     }
 
+    /** A reader of its own for another thread, reading the same storage (it reads nothing ahead). */
+    public EntryReader anotherReader() {
+        return plan.storage().reader(List::of);
+    }
+
     /** Where this cursor's writers read the entries' bytes. */
     public EntryReader reader() {
         return reader;

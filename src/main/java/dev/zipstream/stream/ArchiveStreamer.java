@@ -87,10 +87,11 @@ public final class ArchiveStreamer {
 
     /**
      * The same range as batches of file regions and buffers, for the zero-copy path; {@code corked}: the socket
-     * joins small writes into full segments itself ({@link RegionBatcher#LEAD_IN} otherwise).
+     * joins small writes into full segments itself ({@link RegionBatcher#LEAD_IN} otherwise); {@code helpers}:
+     * where a batch's many small files may be read on another core.
      */
-    public RegionBatcher batches(ArchivePlan plan, ByteRange range, boolean corked) {
-        return new RegionBatcher(new ArchiveCursor(plan, range, crcs), !corked);
+    public RegionBatcher batches(ArchivePlan plan, ByteRange range, boolean corked, Executor helpers) {
+        return new RegionBatcher(new ArchiveCursor(plan, range, crcs), !corked, helpers);
     }
 
     /** Where archive production runs: the worker pool, never the event loop. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -39,6 +40,11 @@ public final class RegionBatcher implements AutoCloseable {
     private final EntryReader files;
     private final LocalFiles localFiles;
     private final boolean leadIns;
+    /** Where a helper reads a share of a batch's small files; null: the batch's thread reads them all. */
+    private final Executor helpers;
+    private final SmallFileReads smallFiles = new SmallFileReads();
+    /** The helpers' own reader, opened on first use. */
+    private EntryReader helperFiles;
     /** Every file sent (in part) as a region, in order: verified unchanged once all of them are on the socket. */
     private final List<ArchiveEntry> sentAsRegions = new ArrayList<>();
     private Piece pending;
@@ -47,8 +53,14 @@ public final class RegionBatcher implements AutoCloseable {
 
     /** {@code leadIns}: follow each header with the first {@link #LEAD_IN} bytes of its file (an uncorked socket). */
     public RegionBatcher(ArchiveCursor cursor, boolean leadIns) {
+        this(cursor, leadIns, null);
+    }
+
+    /** {@code helpers}: where a helper may read a share of a batch's small files ({@link SmallFileReads}). */
+    public RegionBatcher(ArchiveCursor cursor, boolean leadIns, Executor helpers) {
         this.cursor = cursor;
         this.leadIns = leadIns;
+        this.helpers = helpers;
         this.files = cursor.reader();
         this.localFiles = files.localFiles()
                 .orElseThrow(() -> new IllegalArgumentException("zero-copy needs entries that are local files"));
@@ -124,14 +136,21 @@ public final class RegionBatcher implements AutoCloseable {
                         buffer = buffer != null ? buffer : newBuffer(allocator, room);
                         buffer.ensureWritable((int) n);
                         int writerIndex = buffer.writerIndex();
-                        files.read(slice.entry().source(), slice.position() + pendingDone,
-                                buffer.nioBuffer(writerIndex, (int) n));
+                        if (pendingDone == 0 && slice.position() == 0 && n == slice.length() && slice.endsEntry()) {
+                            // A whole small file: read with the batch's others once the buffer has its size.
+                            smallFiles.add(slice.entry().source(), buffer, writerIndex, (int) n);
+                        } else {
+                            readSmallFiles(); // the reader's open file is this one's from here on
+                            files.read(slice.entry().source(), slice.position() + pendingDone,
+                                    buffer.nioBuffer(writerIndex, (int) n));
+                            if (slice.endsEntry() && pendingDone + n == slice.length()) {
+                                files.finishEntry(slice.entry().source());
+                            }
+                        }
                         buffer.writerIndex(writerIndex + (int) n);
                         buffered += n;
-                        if (slice.endsEntry() && pendingDone + n == slice.length()) {
-                            files.finishEntry(slice.entry().source());
-                        }
                     } else {
+                        readSmallFiles();
                         if (buffer != null) {
                             messages.add(buffer);
                             sizes.add((long) buffer.readableBytes());
@@ -163,6 +182,7 @@ public final class RegionBatcher implements AutoCloseable {
                 sizes.add((long) buffer.readableBytes());
                 buffer = null;
             }
+            readSmallFiles();
             byte[] tail = null;
             if (exhausted) {
                 tail = holdBackLastByte(messages, sizes);
@@ -177,6 +197,13 @@ public final class RegionBatcher implements AutoCloseable {
             messages.forEach(ReferenceCountUtil::safeRelease);
             throw e;
         }
+    }
+
+    private void readSmallFiles() throws IOException {
+        if (helpers != null && helperFiles == null) {
+            helperFiles = cursor.anotherReader();
+        }
+        smallFiles.readAll(files, helpers == null ? null : new SmallFileReads.Helpers(helpers, helperFiles));
     }
 
     /** Whether the next batch starts by computing a CRC-32 from a file (blocking: it may look it up). */
@@ -233,6 +260,12 @@ public final class RegionBatcher implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        cursor.close();
+        try {
+            cursor.close();
+        } finally {
+            if (helperFiles != null) {
+                helperFiles.close();
+            }
+        }
     }
 }

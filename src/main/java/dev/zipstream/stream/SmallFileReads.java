@@ -1,0 +1,150 @@
+package dev.zipstream.stream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.buffer.ByteBuf;
+
+import dev.zipstream.storage.EntryReader;
+import dev.zipstream.storage.StoredObject;
+
+/**
+ * Small files a batch reads whole, each into the place kept for it in the batch's buffer. In a folder of
+ * thousands of thumbnails a batch is mostly open, read, {@code stat} and close per file, so when there are many a
+ * helper on another core takes its share of them, through a reader of its own (readers are not shared between
+ * threads). A helper that starts too late finds nothing left and ends: the batch never waits for a free thread.
+ * Each file is checked against its plan after its read and closed, as a file read whole always is.
+ */
+final class SmallFileReads {
+
+    /** Below this many files the batch's thread reads them alone: a hand-over would cost more than it saves. */
+    static final int SHARED_FROM = 16;
+
+    private record Read(StoredObject file, ByteBuf buffer, int at, int length) {
+    }
+
+    private final List<Read> reads = new ArrayList<>();
+
+    /** {@code length} bytes of {@code buffer} from {@code at} are kept for the whole of {@code file}. */
+    void add(StoredObject file, ByteBuf buffer, int at, int length) {
+        reads.add(new Read(file, buffer, at, length));
+    }
+
+    /**
+     * Reads every file added since the last call: by this thread through {@code mine}, and by a helper through
+     * {@code helpers}' reader when there are many. Returns once all are read; the first failure is thrown.
+     */
+    void readAll(EntryReader mine, Helpers helpers) throws IOException {
+        if (reads.isEmpty()) {
+            return;
+        }
+        try {
+            if (reads.size() < SHARED_FROM || helpers == null) {
+                new Sharing(null).drain(mine);
+            } else {
+                readSharing(mine, helpers);
+            }
+        } finally {
+            reads.clear();
+        }
+    }
+
+    /** Where a helper runs, and the reader it reads with (one helper at a time uses it). */
+    record Helpers(Executor executor, EntryReader reader) {
+    }
+
+    private void readSharing(EntryReader mine, Helpers helpers) throws IOException {
+        Sharing sharing = new Sharing(helpers.reader());
+        helpers.executor().execute(sharing::help);
+        sharing.drainQuietly(mine);
+        sharing.awaitHelper(); // before any failure is thrown: the caller then releases the buffers
+        sharing.rethrow();
+    }
+
+    /** One call's reads, claimed one at a time by this thread and the helper. */
+    private final class Sharing {
+        private static final int NOT_STARTED = 0;
+        private static final int HELPING = 1;
+        private static final int TOO_LATE = 2;
+
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger helperState = new AtomicInteger(NOT_STARTED);
+        private final CountDownLatch helperDone = new CountDownLatch(1);
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final EntryReader helper;
+
+        Sharing(EntryReader helper) {
+            this.helper = helper;
+        }
+
+        void help() {
+            if (!helperState.compareAndSet(NOT_STARTED, HELPING)) {
+                return;
+            }
+            try {
+                drainQuietly(helper);
+            } finally {
+                helperDone.countDown();
+            }
+        }
+
+        void drain(EntryReader reader) throws IOException {
+            drainQuietly(reader);
+            rethrow();
+        }
+
+        private void drainQuietly(EntryReader reader) {
+            for (int i = next.getAndIncrement(); i < reads.size() && failure.get() == null; i = next.getAndIncrement()) {
+                Read read = reads.get(i);
+                try {
+                    reader.read(read.file(), 0, read.buffer().nioBuffer(read.at(), read.length()));
+                    reader.finishEntry(read.file());
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        }
+
+        /** Waits for a helper that claimed reads; one that has not started yet never will. */
+        void awaitHelper() {
+            if (helperState.compareAndSet(NOT_STARTED, TOO_LATE)) {
+                return;
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    helperDone.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the buffers are written until the helper is done: wait on
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void rethrow() throws IOException {
+            Throwable e = failure.get();
+            if (e == null) {
+                return;
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.zipstream.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
+import dev.zipstream.Fixtures;
+import dev.zipstream.Plans;
+import dev.zipstream.plan.ArchivePlan;
+import dev.zipstream.storage.EntryChangedException;
+
+/**
+ * A zero-copy batch of many small files has a helper read a share of them on another core
+ * ({@link SmallFileReads}): the bytes are those of the copying path whoever reads which file, a helper that never
+ * gets a thread changes nothing, and a file changed since planning still fails the batch.
+ */
+class SmallFileReadsTest {
+
+    private static final int FILES = 3_000;
+
+    @TempDir
+    Path dir;
+
+    private Path folder;
+    private ArchivePlan plan;
+    private byte[] archive;
+    private final ExecutorService helperThread = Executors.newSingleThreadExecutor();
+
+    @BeforeEach
+    void plan() throws Exception {
+        folder = dir.resolve("thumbs");
+        for (int i = 0; i < FILES; i++) {
+            Fixtures.write(folder.resolve("d" + i % 7 + "/t" + i + ".jpg"), 1 + i % 300, i);
+        }
+        plan = Plans.of(dir.toRealPath(), folder);
+        archive = ArchiveBytes.of(plan);
+    }
+
+    @AfterEach
+    void stop() {
+        helperThread.shutdownNow();
+    }
+
+    @Test
+    void filesReadByTheBatchAndItsHelperMakeTheArchiveOfTheCopyingPath() throws Exception {
+        AtomicInteger helps = new AtomicInteger();
+        Executor counting = task -> {
+            helps.incrementAndGet();
+            helperThread.execute(task);
+        };
+        assertArrayEquals(archive, zeroCopyBytes(counting));
+        assertTrue(helps.get() > 10, "batches of many small files asked for help " + helps.get() + " times");
+    }
+
+    @Test
+    void aHelperThatNeverRunsLeavesEveryFileToTheBatch() throws Exception {
+        assertArrayEquals(archive, zeroCopyBytes(task -> {
+        }));
+    }
+
+    @Test
+    void aFileChangedSincePlanningFailsTheBatchWhoeverReadsIt() throws Exception {
+        Path changed = folder.resolve("d" + 1500 % 7 + "/t1500.jpg");
+        Files.write(changed, new byte[(int) Files.size(changed)]); // same size, new content and stamp
+        EntryChangedException e = assertThrows(EntryChangedException.class, () -> zeroCopyBytes(helperThread));
+        assertTrue(e.getMessage().contains("t1500.jpg"), e.getMessage());
+    }
+
+    /** The whole archive in batches as the zero-copy writer makes them (files this small come in buffers). */
+    private byte[] zeroCopyBytes(Executor helpers) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (RegionBatcher batcher = new RegionBatcher(
+                new ArchiveCursor(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService()), false,
+                helpers)) {
+            while (true) {
+                RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, 8 << 20, 32 * 1024, true);
+                for (Object message : batch.messages()) {
+                    out.writeBytes(ByteBufUtil.getBytes((ByteBuf) message));
+                }
+                batch.release();
+                if (batch.last()) {
+                    out.writeBytes(batch.tail());
+                    return out.toByteArray();
+                }
+            }
+        }
+    }
+}
