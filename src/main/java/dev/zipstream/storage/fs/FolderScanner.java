@@ -173,11 +173,14 @@ public final class FolderScanner {
     /** Every child looked up, on all cores for a large folder; a failure is thrown when the walk reaches it. */
     private LookedUp[] lookUp(List<Child> children) {
         LookedUp[] lookedUp = new LookedUp[children.size()];
-        IntStream indexes = IntStream.range(0, children.size());
         if (children.size() > PARALLEL_LOOKUPS_FROM) {
-            indexes = indexes.parallel();
+            IntStream.range(0, children.size()).parallel().forEach(i -> lookedUp[i] = lookUp(children.get(i)));
+        } else {
+            // A plain loop: a new process's first small folder then pays no stream classes' loading.
+            for (int i = 0; i < lookedUp.length; i++) {
+                lookedUp[i] = lookUp(children.get(i));
+            }
         }
-        indexes.forEach(i -> lookedUp[i] = lookUp(children.get(i)));
         return lookedUp;
     }
 
