@@ -52,10 +52,10 @@ public interface ServiceSettings {
     boolean zeroCopy();
 
     /**
-     * {@code ZERO_COPY_THREADS}: the threads that prepare zero-copy downloads' batches (open files, read headers
-     * and small files). Default 0, one per CPU core: past that, batches queue rather than crowd the CPU, so a new
+     * {@code ZERO_COPY_THREADS}: the threads that prepare zero-copy downloads' batches (open files, build headers,
+     * read small files). Default 0, one per CPU core: past that, batches queue rather than crowd the CPU, so a new
      * request (a {@code HEAD}, a range's first bytes) still gets its share while downloads saturate the machine.
-     * CRC-32s that must be read from a file are computed on the ordinary worker pool, never on these.
+     * CRC-32s that memory does not hold are computed on the ordinary worker pool, never on these.
      */
     @WithName("zero.copy.threads")
     @WithDefault(Defaults.ZERO_COPY_THREADS)

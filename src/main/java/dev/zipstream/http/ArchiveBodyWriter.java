@@ -26,6 +26,7 @@ import dev.zipstream.observability.ArchiveMetrics;
 import dev.zipstream.observability.DownloadTracker;
 import dev.zipstream.plan.RecentPlans;
 import dev.zipstream.stream.ArchiveStreamer;
+import dev.zipstream.stream.RegionBatcher;
 
 /**
  * Sends an {@link ArchiveBody} straight to the Vert.x response. Returning the {@code Multi<Buffer>} from the
@@ -90,8 +91,9 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
         DownloadTracker tracker = track(body,
                 zeroCopy.isPresent() ? ArchiveMetrics.Transfer.SENDFILE : ArchiveMetrics.Transfer.COPY);
         if (zeroCopy.isPresent()) {
-            new ZeroCopyResponseWriter(zeroCopy.get(), response,
-                    streamer.batches(body.plan(), body.range(), zeroCopy.get().corks(), zeroCopyWorkers), tracker, zeroCopyWorkers,
+            RegionBatcher batches = streamer.batches(body.plan(), body.range(), zeroCopy.get().corks(),
+                    zeroCopyWorkers);
+            new ZeroCopyResponseWriter(zeroCopy.get(), response, batches, tracker, zeroCopyWorkers,
                     streamer.workers(), request::resume).start(whenEnded);
         } else {
             new CopyingResponseWriter(response, body.range().length(), tracker, request::resume)

@@ -60,7 +60,7 @@ final class ZeroCopyResponseWriter {
     private long buffersInFlight;
     /** A worker is making the next batch; the batcher is then its alone. */
     private boolean producing;
-    /** The next batch starts by computing a CRC-32 from a file. */
+    /** The next batch starts with a CRC-32 memory does not hold: it goes to the worker pool. */
     private boolean nextMayRead;
     private boolean lastQueued;
     private boolean finishing;

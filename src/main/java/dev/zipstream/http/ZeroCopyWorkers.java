@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The few threads that make zero-copy batches ({@code ZERO_COPY_THREADS}, one per core by default). A batch is
- * short, bounded work (opening files, reading headers and small files), so a queue in front of as many threads
+ * short, bounded work (opening files, building headers, reading small files), so a queue in front of as many threads
  * as there are cores keeps the CPU as busy as a thread per download would, while a new request's thread on the
  * worker pool competes with a handful of runnable threads rather than one per download: under 64 saturating
  * segment downloads (bench/run.sh figure g), {@code HEAD} p50 went from 86 ms to 6 ms. Work that may wait on long

@@ -40,11 +40,8 @@ public final class RegionBatcher implements AutoCloseable {
     private final EntryReader files;
     private final LocalFiles localFiles;
     private final boolean leadIns;
-    /** Where a helper reads a share of a batch's small files; null: the batch's thread reads them all. */
-    private final Executor helpers;
-    private final SmallFileReads smallFiles = new SmallFileReads();
-    /** The helpers' own reader, opened on first use. */
-    private EntryReader helperFiles;
+    /** A batch's whole small files, read at its end (with a helper where there are many). */
+    private final SmallFileReads smallFiles;
     /** Every file sent (in part) as a region, in order: verified unchanged once all of them are on the socket. */
     private final List<ArchiveEntry> sentAsRegions = new ArrayList<>();
     private Piece pending;
@@ -60,7 +57,7 @@ public final class RegionBatcher implements AutoCloseable {
     public RegionBatcher(ArchiveCursor cursor, boolean leadIns, Executor helpers) {
         this.cursor = cursor;
         this.leadIns = leadIns;
-        this.helpers = helpers;
+        this.smallFiles = new SmallFileReads(helpers, cursor::anotherReader);
         this.files = cursor.reader();
         this.localFiles = files.localFiles()
                 .orElseThrow(() -> new IllegalArgumentException("zero-copy needs entries that are local files"));
@@ -200,10 +197,7 @@ public final class RegionBatcher implements AutoCloseable {
     }
 
     private void readSmallFiles() throws IOException {
-        if (helpers != null && helperFiles == null) {
-            helperFiles = cursor.anotherReader();
-        }
-        smallFiles.readAll(files, helpers == null ? null : new SmallFileReads.Helpers(helpers, helperFiles));
+        smallFiles.readAll(files);
     }
 
     /** Whether the next batch starts by computing a CRC-32 from a file (blocking: it may look it up). */
@@ -263,9 +257,7 @@ public final class RegionBatcher implements AutoCloseable {
         try {
             cursor.close();
         } finally {
-            if (helperFiles != null) {
-                helperFiles.close();
-            }
+            smallFiles.close();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 
@@ -21,7 +22,7 @@ import dev.zipstream.storage.StoredObject;
  * threads). A helper that starts too late finds nothing left and ends: the batch never waits for a free thread.
  * Each file is checked against its plan after its read and closed, as a file read whole always is.
  */
-final class SmallFileReads {
+final class SmallFileReads implements AutoCloseable {
 
     /** Below this many files the batch's thread reads them alone: a hand-over would cost more than it saves. */
     static final int SHARED_FROM = 16;
@@ -30,6 +31,17 @@ final class SmallFileReads {
     }
 
     private final List<Read> reads = new ArrayList<>();
+    /** Where a helper runs; null: the batch's thread reads every file. */
+    private final Executor helpers;
+    private final Supplier<EntryReader> newReader;
+    /** The helpers' reader, opened on first use; one helper at a time uses it. */
+    private EntryReader helperReader;
+
+    /** {@code newReader}: a reader of the same storage for the helpers, asked for once, when first needed. */
+    SmallFileReads(Executor helpers, Supplier<EntryReader> newReader) {
+        this.helpers = helpers;
+        this.newReader = newReader;
+    }
 
     /** {@code length} bytes of {@code buffer} from {@code at} are kept for the whole of {@code file}. */
     void add(StoredObject file, ByteBuf buffer, int at, int length) {
@@ -38,9 +50,9 @@ final class SmallFileReads {
 
     /**
      * Reads every file added since the last call: by this thread through {@code mine}, and by a helper through
-     * {@code helpers}' reader when there are many. Returns once all are read; the first failure is thrown.
+     * a reader of its own when there are many. Returns once all are read; the first failure is thrown.
      */
-    void readAll(EntryReader mine, Helpers helpers) throws IOException {
+    void readAll(EntryReader mine) throws IOException {
         if (reads.isEmpty()) {
             return;
         }
@@ -48,20 +60,26 @@ final class SmallFileReads {
             if (reads.size() < SHARED_FROM || helpers == null) {
                 new Sharing(null).drain(mine);
             } else {
-                readSharing(mine, helpers);
+                readSharing(mine);
             }
         } finally {
             reads.clear();
         }
     }
 
-    /** Where a helper runs, and the reader it reads with (one helper at a time uses it). */
-    record Helpers(Executor executor, EntryReader reader) {
+    @Override
+    public void close() throws IOException {
+        if (helperReader != null) {
+            helperReader.close();
+        }
     }
 
-    private void readSharing(EntryReader mine, Helpers helpers) throws IOException {
-        Sharing sharing = new Sharing(helpers.reader());
-        helpers.executor().execute(sharing::help);
+    private void readSharing(EntryReader mine) throws IOException {
+        if (helperReader == null) {
+            helperReader = newReader.get();
+        }
+        Sharing sharing = new Sharing(helperReader);
+        helpers.execute(sharing::help);
         sharing.drainQuietly(mine);
         sharing.awaitHelper(); // before any failure is thrown: the caller then releases the buffers
         sharing.rethrow();
