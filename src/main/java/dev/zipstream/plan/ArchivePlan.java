@@ -40,6 +40,7 @@ public final class ArchivePlan {
     private final Instant lastModified;
     private final String etag;
     private volatile Map<String, String> indexStamps;
+    private final LearnedCrcs learnedCrcs;
 
     private ArchivePlan(Storage storage, String folder, List<ArchiveEntry> entries, long centralDirectoryOffset,
             long centralDirectoryLength, Instant lastModified, String etag) {
@@ -52,6 +53,12 @@ public final class ArchivePlan {
                 + ZipLayout.endRecordsLength(entries.size(), centralDirectoryOffset, centralDirectoryLength);
         this.lastModified = lastModified;
         this.etag = etag;
+        this.learnedCrcs = new LearnedCrcs(entries.size());
+    }
+
+    /** The CRC-32s the downloads of this plan have learned so far (8 bytes per entry). */
+    public LearnedCrcs learnedCrcs() {
+        return learnedCrcs;
     }
 
     /** One entry to lay out: its ZIP description and, for a file, the version of its content to read. */

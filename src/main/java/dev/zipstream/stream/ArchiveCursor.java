@@ -2,12 +2,12 @@ package dev.zipstream.stream;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 import dev.zipstream.crc.CrcService;
 import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.plan.ArchivePlan;
+import dev.zipstream.plan.LearnedCrcs;
 import dev.zipstream.storage.EntryReader;
 import dev.zipstream.storage.Span;
 import dev.zipstream.zip.ZipHeaders;
@@ -30,9 +30,11 @@ public final class ArchiveCursor implements AutoCloseable {
     private final ArchivePlan plan;
     private final CrcService crcs;
     private final EntryReader reader;
-    /** The CRC-32s this cursor has used, so the central directory never recomputes one the cache let go. */
-    private final int[] knownCrcs;
-    private final BitSet known;
+    /**
+     * The CRC-32s this plan's downloads have used: the central directory never recomputes one the cache let go,
+     * and a reused plan's headers need no lookup.
+     */
+    private final LearnedCrcs learned;
     private final long end;
     private long position;
 
@@ -47,8 +49,7 @@ public final class ArchiveCursor implements AutoCloseable {
         this.plan = plan;
         this.crcs = crcs;
         this.reader = plan.storage().reader(() -> spans(plan, range));
-        this.knownCrcs = new int[plan.entries().size()];
-        this.known = new BitSet(plan.entries().size());
+        this.learned = plan.learnedCrcs();
         this.position = range.start();
         this.end = range.end();
     }
@@ -102,15 +103,14 @@ public final class ArchiveCursor implements AutoCloseable {
     }
 
     private boolean takeRememberedCrc(int index) {
-        if (known.get(index)) {
+        if (learned.isLearned(index)) {
             return true;
         }
         Integer remembered = crcs.remembered(plan, plan.entries().get(index));
         if (remembered == null) {
             return false;
         }
-        knownCrcs[index] = remembered;
-        known.set(index);
+        learned.learn(index, remembered);
         return true;
     }
 
@@ -187,11 +187,10 @@ public final class ArchiveCursor implements AutoCloseable {
     }
 
     private int crcOf(int index) throws IOException {
-        if (!known.get(index)) {
-            knownCrcs[index] = crcs.crcOf(plan, plan.entries().get(index), reader);
-            known.set(index);
+        if (!learned.isLearned(index)) {
+            learned.learn(index, crcs.crcOf(plan, plan.entries().get(index), reader));
         }
-        return knownCrcs[index];
+        return learned.get(index);
     }
 
     /** A reader of its own for another thread, reading the same storage (it reads nothing ahead). */

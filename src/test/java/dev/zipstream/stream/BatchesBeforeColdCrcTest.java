@@ -34,17 +34,19 @@ class BatchesBeforeColdCrcTest {
     @TempDir
     Path dir;
 
+    private Path folder;
     private ArchivePlan plan;
     private byte[] archive;
 
     @BeforeEach
     void plan() throws Exception {
-        Path folder = dir.resolve("album");
+        folder = dir.resolve("album");
         for (int i = 0; i < 3; i++) {
             Fixtures.write(folder.resolve("photo-" + i + ".jpg"), 5_000, i);
         }
         plan = Plans.of(dir.toRealPath(), folder);
-        archive = ArchiveBytes.of(plan);
+        // From a plan of its own: a plan keeps the CRC-32s its downloads learn.
+        archive = ArchiveBytes.of(Plans.of(dir.toRealPath(), folder));
     }
 
     @Test
@@ -68,8 +70,7 @@ class BatchesBeforeColdCrcTest {
 
     @Test
     void rememberedCrcsNeverEndABatchEarly() throws Exception {
-        CrcService crcs = ArchiveBytes.newCrcService();
-        ArchiveBytes.of(plan, ByteRange.whole(plan.length()), crcs); // a first download: every CRC-32 remembered
+        CrcService crcs = rememberingEveryCrc();
         try (RegionBatcher batcher = batcher(ByteRange.whole(plan.length()), crcs)) {
             assertFalse(batcher.nextMayRead());
             RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
@@ -84,14 +85,32 @@ class BatchesBeforeColdCrcTest {
         try (RegionBatcher batcher = batcher(directory, ArchiveBytes.newCrcService())) {
             assertTrue(batcher.nextMayRead());
         }
-        CrcService crcs = ArchiveBytes.newCrcService();
-        ArchiveBytes.of(plan, ByteRange.whole(plan.length()), crcs);
+        CrcService crcs = rememberingEveryCrc();
         try (RegionBatcher batcher = batcher(directory, crcs)) {
             assertFalse(batcher.nextMayRead());
             RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
             byte[] expected = java.util.Arrays.copyOfRange(archive, (int) directory.start(), archive.length);
             assertArrayEquals(expected, concat(bytesOf(batch), batch.tail()));
         }
+    }
+
+    @Test
+    void aReusedPlanKeepsTheCrcsItsDownloadsLearned() throws Exception {
+        ArchiveBytes.of(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService());
+        try (RegionBatcher batcher = batcher(ByteRange.whole(plan.length()), ArchiveBytes.newCrcService())) {
+            assertFalse(batcher.nextMayRead(), "memory is empty, but the plan learned every CRC-32");
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
+            assertTrue(batch.last());
+            assertArrayEquals(archive, concat(bytesOf(batch), batch.tail()));
+        }
+    }
+
+    /** Memory that holds every file's CRC-32, learned by a first download through a plan of its own. */
+    private CrcService rememberingEveryCrc() throws Exception {
+        CrcService crcs = ArchiveBytes.newCrcService();
+        ArchivePlan other = Plans.of(dir.toRealPath(), folder);
+        ArchiveBytes.of(other, ByteRange.whole(other.length()), crcs);
+        return crcs;
     }
 
     private RegionBatcher batcher(ByteRange range, CrcService crcs) {
