@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The CRC-32s learned for one plan's entries, shared by every download that plan serves. A plan pins each entry's
  * stamp, and a CRC-32 is only ever learned for that version (read and checked unchanged, or remembered under the
  * same stamp), so it stays right for the plan's whole life. Downloads of a reused plan then take their headers'
- * CRC-32s from here: no key to build and look up per entry, which in a folder of 65,536 small files was a tenth of
- * the batch thread's work.
+ * CRC-32s from here: no key to build and look up per entry, which in the download of a folder of 65,536 small
+ * files was 8 % of the profile's samples.
  */
 public final class LearnedCrcs {
 

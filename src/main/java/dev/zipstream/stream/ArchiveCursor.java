@@ -81,8 +81,8 @@ public final class ArchiveCursor implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #next()} may have to read a file, to compute a CRC-32 that neither this cursor nor the CRC
-     * memory holds (one the memory holds is taken now, so that {@code next} need not look again). What remains
+     * Whether {@link #next()} may have to read a file, to compute a CRC-32 that neither the plan has learned nor
+     * the CRC memory holds (one the memory holds is learned now, so that {@code next} need not look again). What remains
      * after a false is bounded work: a header, a record, a file's slice.
      */
     public boolean nextMayRead() {

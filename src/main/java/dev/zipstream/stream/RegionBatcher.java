@@ -137,7 +137,7 @@ public final class RegionBatcher implements AutoCloseable {
                             // A whole small file: read with the batch's others once the buffer has its size.
                             smallFiles.add(slice.entry().source(), buffer, writerIndex, (int) n);
                         } else {
-                            readSmallFiles(); // the reader's open file is this one's from here on
+                            smallFiles.readAll(files); // the reader's open file is this one's from here on
                             files.read(slice.entry().source(), slice.position() + pendingDone,
                                     buffer.nioBuffer(writerIndex, (int) n));
                             if (slice.endsEntry() && pendingDone + n == slice.length()) {
@@ -147,7 +147,7 @@ public final class RegionBatcher implements AutoCloseable {
                         buffer.writerIndex(writerIndex + (int) n);
                         buffered += n;
                     } else {
-                        readSmallFiles();
+                        smallFiles.readAll(files);
                         if (buffer != null) {
                             messages.add(buffer);
                             sizes.add((long) buffer.readableBytes());
@@ -179,7 +179,7 @@ public final class RegionBatcher implements AutoCloseable {
                 sizes.add((long) buffer.readableBytes());
                 buffer = null;
             }
-            readSmallFiles();
+            smallFiles.readAll(files);
             byte[] tail = null;
             if (exhausted) {
                 tail = holdBackLastByte(messages, sizes);
@@ -194,10 +194,6 @@ public final class RegionBatcher implements AutoCloseable {
             messages.forEach(ReferenceCountUtil::safeRelease);
             throw e;
         }
-    }
-
-    private void readSmallFiles() throws IOException {
-        smallFiles.readAll(files);
     }
 
     /** Whether the next batch starts by computing a CRC-32 from a file (blocking: it may look it up). */
