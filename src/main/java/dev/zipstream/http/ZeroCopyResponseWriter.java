@@ -38,7 +38,7 @@ final class ZeroCopyResponseWriter {
     /**
      * Archive bytes written but not yet on the socket. Mostly file regions, which cost no memory (buffers have a
      * window of their own below), so the window is sized for few hops rather than for memory: 32 MiB against 8
-     * made 36 % fewer futex calls and 18 % fewer context switches per request for 32 clients on {@code seedlike/}
+     * made 40 % fewer futex calls and 18 % fewer context switches per request for 32 clients on {@code seedlike/}
      * (bench/README.md, 2026-12-02, third part).
      */
     static final long WINDOW_BYTES = 32L << 20;
