@@ -55,13 +55,13 @@ class BatchesBeforeColdCrcTest {
             assertTrue(batcher.nextMayRead(), "nothing is remembered: the first header needs a file read");
 
             // Its first piece is computed anyway (a batch is never empty), then it stops at the second file.
-            RegionBatcher.Batch first = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
+            RegionBatcher.Batch first = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, false);
             byte[] firstBytes = bytesOf(first);
             assertFalse(first.last());
             assertTrue(first.nextMayRead());
             assertEquals(plan.entries().get(1).localHeaderOffset(), firstBytes.length);
 
-            RegionBatcher.Batch rest = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, true);
+            RegionBatcher.Batch rest = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, true);
             assertTrue(rest.last(), "where reads are allowed, the batch runs to the end of its budget");
             assertFalse(rest.nextMayRead());
             assertArrayEquals(archive, concat(firstBytes, bytesOf(rest), rest.tail()));
@@ -73,7 +73,7 @@ class BatchesBeforeColdCrcTest {
         CrcService crcs = rememberingEveryCrc();
         try (RegionBatcher batcher = batcher(ByteRange.whole(plan.length()), crcs)) {
             assertFalse(batcher.nextMayRead());
-            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, false);
             assertTrue(batch.last());
             assertArrayEquals(archive, concat(bytesOf(batch), batch.tail()));
         }
@@ -88,7 +88,7 @@ class BatchesBeforeColdCrcTest {
         CrcService crcs = rememberingEveryCrc();
         try (RegionBatcher batcher = batcher(directory, crcs)) {
             assertFalse(batcher.nextMayRead());
-            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, false);
             byte[] expected = java.util.Arrays.copyOfRange(archive, (int) directory.start(), archive.length);
             assertArrayEquals(expected, concat(bytesOf(batch), batch.tail()));
         }
@@ -99,7 +99,7 @@ class BatchesBeforeColdCrcTest {
         ArchiveBytes.of(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService());
         try (RegionBatcher batcher = batcher(ByteRange.whole(plan.length()), ArchiveBytes.newCrcService())) {
             assertFalse(batcher.nextMayRead(), "memory is empty, but the plan learned every CRC-32");
-            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, false);
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, false);
             assertTrue(batch.last());
             assertArrayEquals(archive, concat(bytesOf(batch), batch.tail()));
         }
