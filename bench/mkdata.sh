@@ -10,8 +10,19 @@
 set -euo pipefail
 root=${1:-${BENCH_DATA:-/tmp/benchdata}}
 mkdir -p "$root"
-# Written to a temporary name first, so an interrupted run leaves no short file behind.
-mk() { [ -f "$1" ] || { head -c "$2" /dev/urandom >"$1.part" && mv "$1.part" "$1"; }; }
+# Written to a temporary name first, so an interrupted run leaves no short file behind. Written in 1 MiB writes,
+# as nginx's prebuilt archive is (bench/run.sh): a file stays in the page cache in pieces (folios) of the size it
+# was written in, and sendfile of a file written in 8 KiB writes (head -c alone) cost nginx and the service alike
+# 1.2-1.3x the CPU per GiB of the same bytes written in large ones (bench/README.md, 2026-12-02, fifth part).
+mk() { [ -f "$1" ] || { head -c "$2" /dev/urandom | dd of="$1.part" bs=1M iflag=fullblock status=none && mv "$1.part" "$1"; }; }
+# Data made before 2026-12-02 was written in 8 KiB writes: rewrite it once, the same bytes, in 1 MiB writes.
+written_large=$root/.written-in-1MiB-writes
+if [ ! -f "$written_large" ] && [ -d "$root/seedlike" ]; then
+    echo "mkdata.sh: rewriting $root's files in 1 MiB writes (made by an older mkdata.sh)" >&2
+    find "$root/seedlike" "$root/big" "$root/names" -type f -size +0 2>/dev/null | while read -r f; do
+        dd if="$f" of="$f.part" bs=1M status=none && mv "$f.part" "$f"
+    done
+fi
 
 mkdir -p "$root/seedlike"
 for i in $(seq 1 24); do mk "$root/seedlike/IMG_$i.jpg" $(( (i * 131 % 28 + 2) * 100000 )); done
@@ -33,4 +44,5 @@ mk "$root/names/日本.jpg" 1000
 mkdir -p "$root/huge"
 [ -f "$root/huge/video.bin" ] || truncate -s 5G "$root/huge/video.bin"
 
+: > "$written_large"
 du -sh --apparent-size "$root"/seedlike "$root"/big "$root"/many "$root"/names "$root"/huge
