@@ -3,16 +3,13 @@ package dev.zipstream.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -81,39 +78,26 @@ class StalledDownloadDescriptorsTest {
         }
         DownloadLifecycleTest.awaitMetric("archives_active", 0);
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (openFilesIn(folder) > 0 && System.nanoTime() < deadline) {
+        while (DownloadLifecycleTest.openFilesUnder(folder) > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(0, openFilesIn(folder), "the downloads' files and folders are closed once they end");
+        assertEquals(0, DownloadLifecycleTest.openFilesUnder(folder),
+                "the downloads' files and folders are closed once they end");
     }
 
     /** The count once the batches in flight are made: unchanged for 300 ms. */
     private static long settledOpenFilesIn(Path folder) throws Exception {
-        long last = openFilesIn(folder);
+        long last = DownloadLifecycleTest.openFilesUnder(folder);
         long stableSince = System.nanoTime();
         long deadline = stableSince + 5_000_000_000L;
         while (System.nanoTime() - stableSince < 300_000_000L && System.nanoTime() < deadline) {
             Thread.sleep(20);
-            long now = openFilesIn(folder);
+            long now = DownloadLifecycleTest.openFilesUnder(folder);
             if (now != last) {
                 last = now;
                 stableSince = System.nanoTime();
             }
         }
         return last;
-    }
-
-    /** Descriptors of this JVM (the tests share the service's process) open on the folder or a file in it. */
-    private static long openFilesIn(Path folder) throws IOException {
-        Path real = folder.toRealPath();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).startsWith(real);
-                } catch (IOException closedMeanwhile) {
-                    return false;
-                }
-            }).count();
-        }
     }
 }

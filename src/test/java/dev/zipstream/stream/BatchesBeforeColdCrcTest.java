@@ -30,6 +30,8 @@ class BatchesBeforeColdCrcTest {
 
     private static final long ALL = Long.MAX_VALUE;
     private static final int BUFFERS = 1 << 20;
+    /** No cap on file regions here: what these tests look at is where a batch stops for a CRC-32. */
+    private static final int REGIONS = Integer.MAX_VALUE;
 
     @TempDir
     Path dir;
@@ -55,13 +57,13 @@ class BatchesBeforeColdCrcTest {
             assertTrue(batcher.nextMayRead(), "nothing is remembered: the first header needs a file read");
 
             // Its first piece is computed anyway (a batch is never empty), then it stops at the second file.
-            RegionBatcher.Batch first = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, false);
+            RegionBatcher.Batch first = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, REGIONS, false);
             byte[] firstBytes = bytesOf(first);
             assertFalse(first.last());
             assertTrue(first.nextMayRead());
             assertEquals(plan.entries().get(1).localHeaderOffset(), firstBytes.length);
 
-            RegionBatcher.Batch rest = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, true);
+            RegionBatcher.Batch rest = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, REGIONS, true);
             assertTrue(rest.last(), "where reads are allowed, the batch runs to the end of its budget");
             assertFalse(rest.nextMayRead());
             assertArrayEquals(archive, concat(firstBytes, bytesOf(rest), rest.tail()));
@@ -73,7 +75,7 @@ class BatchesBeforeColdCrcTest {
         CrcService crcs = rememberingEveryCrc();
         try (RegionBatcher batcher = batcher(ByteRange.whole(plan.length()), crcs)) {
             assertFalse(batcher.nextMayRead());
-            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, false);
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, REGIONS, false);
             assertTrue(batch.last());
             assertArrayEquals(archive, concat(bytesOf(batch), batch.tail()));
         }
@@ -88,7 +90,7 @@ class BatchesBeforeColdCrcTest {
         CrcService crcs = rememberingEveryCrc();
         try (RegionBatcher batcher = batcher(directory, crcs)) {
             assertFalse(batcher.nextMayRead());
-            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, false);
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, REGIONS, false);
             byte[] expected = java.util.Arrays.copyOfRange(archive, (int) directory.start(), archive.length);
             assertArrayEquals(expected, concat(bytesOf(batch), batch.tail()));
         }
@@ -99,7 +101,7 @@ class BatchesBeforeColdCrcTest {
         ArchiveBytes.of(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService());
         try (RegionBatcher batcher = batcher(ByteRange.whole(plan.length()), ArchiveBytes.newCrcService())) {
             assertFalse(batcher.nextMayRead(), "memory is empty, but the plan learned every CRC-32");
-            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, Integer.MAX_VALUE, false);
+            RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, ALL, BUFFERS, REGIONS, false);
             assertTrue(batch.last());
             assertArrayEquals(archive, concat(bytesOf(batch), batch.tail()));
         }

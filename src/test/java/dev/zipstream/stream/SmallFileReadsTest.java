@@ -90,7 +90,8 @@ class SmallFileReadsTest {
                 new ArchiveCursor(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService()), false,
                 helpers)) {
             while (true) {
-                RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, 8 << 20, 32 * 1024, Integer.MAX_VALUE, true);
+                RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, 8 << 20, 32 * 1024,
+                        Integer.MAX_VALUE, true);
                 for (Object message : batch.messages()) {
                     out.writeBytes(ByteBufUtil.getBytes((ByteBuf) message));
                 }

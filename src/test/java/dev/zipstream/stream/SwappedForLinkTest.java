@@ -43,7 +43,8 @@ class SwappedForLinkTest {
         try (RegionBatcher batcher = new RegionBatcher(
                 new ArchiveCursor(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService()), true)) {
             assertThrows(IOException.class,
-                    () -> batcher.next(UnpooledByteBufAllocator.DEFAULT, plan.length(), 1 << 20, Integer.MAX_VALUE, true).release());
+                    () -> batcher.next(UnpooledByteBufAllocator.DEFAULT, plan.length(), 1 << 20, Integer.MAX_VALUE,
+                            true).release());
         }
     }
 }
