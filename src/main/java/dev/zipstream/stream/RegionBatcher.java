@@ -30,10 +30,10 @@ public final class RegionBatcher implements AutoCloseable {
     /** File spans shorter than this are copied into the buffer rather than sent as a region of their own. */
     static final int SMALL_SPAN = 32 * 1024;
     /**
-     * A new buffer's first size: a local header (30 bytes, the name, the extra fields) fits. Between two large
-     * files a buffer carries nothing else, and a stalled download holds one per file in flight: at 4 KiB, 1,000
-     * slow downloads of {@code seedlike/} pinned about 25 MiB more (bench figure f). A batch of small files grows
-     * its buffer as it fills.
+     * A new buffer's first size: a local header (30 bytes, the name, the extra fields) fits. On a corked socket a
+     * buffer between two large files carries nothing else (with lead-ins it grows by theirs), and a stalled
+     * download holds one per file in flight: at 4 KiB, 1,000 slow downloads of {@code seedlike/} pinned about 25 MiB
+     * more (bench figure f). A batch of small files grows its buffer as it fills.
      */
     static final int INITIAL_BUFFER = 512;
     /**
