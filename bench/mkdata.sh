@@ -19,8 +19,11 @@ mk() { [ -f "$1" ] || { head -c "$2" /dev/urandom | dd of="$1.part" bs=1M iflag=
 written_large=$root/.written-in-1MiB-writes
 if [ ! -f "$written_large" ] && [ -d "$root/seedlike" ]; then
     echo "mkdata.sh: rewriting $root's files in 1 MiB writes (made by an older mkdata.sh)" >&2
-    find "$root/seedlike" "$root/big" "$root/names" -type f -size +0 2>/dev/null | while read -r f; do
-        dd if="$f" of="$f.part" bs=1M status=none && mv "$f.part" "$f"
+    for dir in "$root/seedlike" "$root/big" "$root/names"; do
+        [ -d "$dir" ] || continue
+        find "$dir" -type f -size +0 ! -name '*.part' | while IFS= read -r f; do
+            dd if="$f" of="$f.part" bs=1M status=none && mv "$f.part" "$f"
+        done
     done
 fi
 
