@@ -154,7 +154,8 @@ public final class ArchiveCursor implements AutoCloseable {
                 return;
             }
             if (!next.isDirectory() && next.size() > 0) {
-                if (next.size() >= PREFETCH_THRESHOLD) {
+                // Learned already, as in a reused plan: no lookup (a key is a string built per file).
+                if (next.size() >= PREFETCH_THRESHOLD && !learned.isLearned(i)) {
                     crcs.prefetch(plan, next);
                 }
                 return;

@@ -1,0 +1,102 @@
+package dev.zipstream.storage.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.zipstream.storage.EntryChangedException;
+
+/**
+ * What the zero-copy path relies on when it opens a planned file for {@code sendfile}: the open refuses any file
+ * that is no longer the planned one (cut, rewritten in place with the same size, replaced by a rename, gone), so
+ * none of its bytes leave; and the check made after sending still catches a change made once the file is open.
+ */
+class FileEntryReaderTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void anUnchangedFileOpensAndPassesTheCheckAfterSending() throws IOException {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        try (FileEntryReader reader = readerOf(root); FileChannel channel = reader.open(planned)) {
+            assertEquals(10, channel.size());
+            reader.requireUnchanged(planned);
+        }
+    }
+
+    @Test
+    void aFileCutSincePlanningFailsAtTheOpen() throws IOException {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        try (FileChannel file = FileChannel.open(planned.path(), StandardOpenOption.WRITE)) {
+            file.truncate(4);
+        }
+        assertTheOpenFails(planned, "size 10 -> 4");
+    }
+
+    @Test
+    void aFileRewrittenInPlaceWithTheSameSizeFailsAtTheOpen() throws Exception {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        Thread.sleep(20); // past the timestamp granularity of the usual Linux file systems
+        rewriteInPlace(planned.path());
+        assertTheOpenFails(planned, "changed");
+    }
+
+    @Test
+    void aFileReplacedByARenameWithTheSameSizeFailsAtTheOpen() throws IOException {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        Path upload = Files.writeString(root.resolve(".upload.tmp"), "abcdefghij");
+        Files.move(upload, planned.path(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        assertTheOpenFails(planned, "changed");
+    }
+
+    @Test
+    void aFileGoneSincePlanningIsReportedAsDisappeared() throws IOException {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        Files.delete(planned.path());
+        assertTheOpenFails(planned, "disappeared");
+    }
+
+    @Test
+    void aFileRewrittenOnceOpenPassesTheOpenAndFailsTheCheckAfterSending() throws Exception {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        try (FileEntryReader reader = readerOf(root); FileChannel channel = reader.open(planned)) {
+            Thread.sleep(20);
+            rewriteInPlace(planned.path());
+            assertThrows(EntryChangedException.class, () -> reader.requireUnchanged(planned));
+        }
+    }
+
+    private void assertTheOpenFails(LocalFile planned, String why) throws IOException {
+        try (FileEntryReader reader = readerOf(root)) {
+            EntryChangedException e = assertThrows(EntryChangedException.class, () -> reader.open(planned));
+            assertTrue(e.getMessage().contains(why), e.getMessage());
+        }
+    }
+
+    private LocalFile plan(String name, String content) throws IOException {
+        Path file = Files.writeString(root.resolve(name), content).toRealPath();
+        return new LocalFile(file, FileStamp.read(file));
+    }
+
+    private static void rewriteInPlace(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap("abcdefghij".getBytes()), 0);
+        }
+    }
+
+    private static FileEntryReader readerOf(Path root) throws IOException {
+        return new FileEntryReader(new RootedFiles(root.toRealPath()));
+    }
+}
