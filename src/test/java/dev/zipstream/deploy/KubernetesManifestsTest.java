@@ -72,7 +72,7 @@ class KubernetesManifestsTest {
         }
         assertTrue(javaOpts.contains("-Dquarkus.http.host=0.0.0.0"), javaOpts);
         assertTrue(javaOpts.contains("-XX:TieredStopAtLevel=1"), "the JIT setting the README recommends");
-        assertTrue(javaOpts.contains("-XX:CompileThresholdScaling=0.1"), "the JIT setting the README recommends");
+        assertTrue(javaOpts.contains("-XX:CompileThresholdScaling=0.1"), "C1 compiling early, as the README recommends");
         assertTrue(javaOpts.contains("-XX:MaxRAMPercentage="), javaOpts);
         assertTrue(javaOpts.contains("-XX:MaxDirectMemorySize="), javaOpts);
     }
