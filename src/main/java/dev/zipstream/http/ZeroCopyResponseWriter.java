@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.FileRegion;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -147,12 +148,13 @@ final class ZeroCopyResponseWriter {
         }
         List<Object> messages = batch.messages();
         for (int i = 0; i < messages.size(); i++) {
+            Object message = messages.get(i);
             long size = batch.sizes().get(i);
-            boolean buffer = messages.get(i) instanceof ByteBuf;
+            boolean buffer = message instanceof ByteBuf;
             inFlight += size;
             buffersInFlight += buffer ? size : 0;
             regionsInFlight += buffer ? 0 : 1;
-            channel.write(messages.get(i), future -> written(size, buffer, future));
+            channel.write(message, future -> written(message, size, buffer, future));
         }
         channel.flush();
         LOG.debugf("Archive %s: sent a batch of %d bytes in %d pieces", tracker.hash(), batch.bytes(),
@@ -183,11 +185,17 @@ final class ZeroCopyResponseWriter {
         }
     }
 
-    private void written(long size, boolean buffer, ChannelFuture future) {
+    private void written(Object message, long size, boolean buffer, ChannelFuture future) {
         inFlight -= size;
         buffersInFlight -= buffer ? size : 0;
         regionsInFlight -= buffer ? 0 : 1;
         if (!future.isSuccess()) {
+            // What the kernel took of a file cut off midway counts as sent: a region can be gigabytes, where a
+            // buffer is a few KiB (released by now, so not looked at). Netty fails every message still queued
+            // before the close reaches the writer's end handler, so this is counted before the download settles.
+            if (message instanceof FileRegion region) {
+                tracker.sent(region.transferred());
+            }
             // Reported from inside Netty's write path: handle it once that call has returned.
             eventLoop.execute(this::writeFailed);
             return;

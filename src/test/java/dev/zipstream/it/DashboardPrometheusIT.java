@@ -92,8 +92,8 @@ class DashboardPrometheusIT {
                     PrometheusProcess.SCRAPE_INTERVAL, 1000);
             assertEquals(PrometheusProcess.SCRAPE_INTERVAL, time.interval(), "$__interval, the query step");
             double bytesSent = Tools.value(Tools.scrape(service), "archive_bytes_sent_total");
-            // A hung-up download counts only the writes that completed (a sendfile region counts once wholly
-            // sent), so the bytes of the held-open download are not all in; the completed downloads' are.
+            // A hung-up download counts what the kernel took, which the client may not all have read; so the
+            // count is at least the completed downloads' bytes, not a sum to match exactly.
             assertTrue(bytesSent >= traffic.completedBytes(), bytesSent + " bytes counted, the completed downloads "
                     + "received " + traffic.completedBytes());
 
