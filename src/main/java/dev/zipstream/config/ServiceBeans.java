@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -75,7 +76,7 @@ public class ServiceBeans {
         // Keyed by hash: a hash that names no folder plans to null, which is never kept.
         Duration keepFor = Duration.ofMillis(Math.round(settings.planCacheSeconds() * 1000));
         return new RecentPlans<>(hash -> folders.plan(hash).orElse(null), keepFor, settings.planCacheEntries(),
-                Infrastructure.getDefaultWorkerPool());
+                workerPool());
     }
 
     /** Whether the service user may read a file; tests replace it, since root may read anything. */
@@ -97,7 +98,7 @@ public class ServiceBeans {
             LOG.infof("CRC-32s learned are kept in %s", index.store().directory());
         }
         return new CrcService(new CrcMemory(settings.crcCacheEntries(), settings.crcCacheMaxBytes()), index,
-                Infrastructure.getDefaultWorkerPool());
+                workerPool());
     }
 
     /** What was learned in the last second reaches the index before the process ends. */
@@ -136,7 +137,7 @@ public class ServiceBeans {
         long delayNanos = Math.round(settings.responseDelay() * 1_000_000_000d);
         int chunkSize = settings.storage() == ServiceSettings.StorageKind.S3 ? settings.s3ChunkSize()
                 : settings.chunkSize();
-        return new ArchiveStreamer(crcs, Infrastructure.getDefaultWorkerPool(), chunkSize,
+        return new ArchiveStreamer(crcs, workerPool(), chunkSize,
                 Duration.ofNanos(delayNanos));
     }
 
@@ -158,5 +159,13 @@ public class ServiceBeans {
     @Singleton
     ClientAddress clientAddress(ServiceSettings settings) {
         return new ClientAddress(settings.trustedProxies().orElse(List.of()));
+    }
+
+    /**
+     * Quarkus' worker pool for the service's own blocking tasks, letting go of each once it has run (see
+     * {@link ReleasingExecutor}).
+     */
+    private static Executor workerPool() {
+        return new ReleasingExecutor(Infrastructure.getDefaultWorkerPool());
     }
 }
