@@ -5,7 +5,7 @@ import java.util.concurrent.Executor;
 /**
  * Hands each task to another executor and lets go of it once it has run. A thread of Quarkus' worker pool (JBoss
  * Threads) keeps the last task it ran on its stack while it waits for the next one, and a task of a download or
- * of a planning reaches the plan of a whole folder: for 65,536 files about 35 MB, kept alive per idle thread.
+ * of a planning reaches the plan of a whole folder: for 65,536 files about 20 MB, kept alive per idle thread.
  * JFR's old-object sampler found exactly that (a finished renewal's plan, held by an idle {@code executor-thread}
  * as a stack variable), with three plans of one folder live after every download had ended.
  */
