@@ -2,11 +2,14 @@ package dev.zipstream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -112,6 +115,21 @@ public final class Fixtures {
     }
 
     /** A file of {@code size} pseudo-random bytes with a fixed time, so archives are reproducible. */
+    /**
+     * Writes new bytes over the whole of a file, keeping its size and inode: a rewrite in place, which only its
+     * stamp's times tell from the planned version.
+     */
+    public static void overwriteInPlace(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            byte[] bytes = new byte[(int) channel.size()];
+            new Random(99).nextBytes(bytes);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, buffer.position());
+            }
+        }
+    }
+
     public static void write(Path file, int size, long seed) throws IOException {
         Files.createDirectories(file.getParent());
         byte[] bytes = new byte[size];

@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,7 +105,7 @@ class ChangedWhileStreamingIT {
             Path target = folder.resolve(file);
             try {
                 switch (this) {
-                    case REWRITE_FIRST, REWRITE_SECOND -> overwriteInPlace(target);
+                    case REWRITE_FIRST, REWRITE_SECOND -> Fixtures.overwriteInPlace(target);
                     case TRUNCATE_FIRST, TRUNCATE_SECOND -> {
                         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
                             channel.truncate(channel.size() / 8);
@@ -280,16 +278,6 @@ class ChangedWhileStreamingIT {
     }
 
     /** New bytes over the whole file without truncating it first: same size and inode, new mtime. */
-    static void overwriteInPlace(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            byte[] bytes = new byte[(int) channel.size()];
-            new Random(99).nextBytes(bytes);
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer, buffer.position());
-            }
-        }
-    }
 
     private static String lineWith(String log, String text) {
         return log.lines().filter(line -> line.contains(text)).reduce((first, second) -> second)

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +35,7 @@ class ChangedFileInRangeTest {
         try (ChunkReader reader = new ChunkReader(
                 new ArchiveCursor(plan, new ByteRange(0, end), ArchiveBytes.newCrcService()), 65_536)) {
             assertEquals(65_536, reader.next().length());
-            overwriteInPlace(folder.resolve("a.bin"));
+            Fixtures.overwriteInPlace(folder.resolve("a.bin"));
             EntryChangedException changed = assertThrows(EntryChangedException.class, () -> {
                 while (reader.next() != null) {
                     // read to the end of the range
@@ -57,18 +55,5 @@ class ChangedFileInRangeTest {
         byte[] slice = ArchiveBytes.of(plan, range, ArchiveBytes.newCrcService());
         byte[] file = Files.readAllBytes(folder.resolve("a.bin"));
         assertEquals(ByteBuffer.wrap(file, 10, 500_000), ByteBuffer.wrap(slice));
-    }
-
-    private static void overwriteInPlace(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer bytes = ByteBuffer.allocate((int) channel.size());
-            while (bytes.hasRemaining()) {
-                bytes.put((byte) 7);
-            }
-            bytes.flip();
-            while (bytes.hasRemaining()) {
-                channel.write(bytes, bytes.position());
-            }
-        }
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.zipstream.Fixtures;
 import dev.zipstream.storage.EntryChangedException;
 
 /**
@@ -49,7 +49,7 @@ class FileEntryReaderTest {
     void aFileRewrittenInPlaceWithTheSameSizeFailsAtTheOpen() throws Exception {
         LocalFile planned = plan("a.jpg", "0123456789");
         Thread.sleep(20); // past the timestamp granularity of the usual Linux file systems
-        rewriteInPlace(planned.path());
+        Fixtures.overwriteInPlace(planned.path());
         assertTheOpenFails(planned, "changed");
     }
 
@@ -73,7 +73,7 @@ class FileEntryReaderTest {
         LocalFile planned = plan("a.jpg", "0123456789");
         try (FileEntryReader reader = readerOf(root); FileChannel channel = reader.open(planned)) {
             Thread.sleep(20);
-            rewriteInPlace(planned.path());
+            Fixtures.overwriteInPlace(planned.path());
             assertThrows(EntryChangedException.class, () -> reader.requireUnchanged(planned));
         }
     }
@@ -88,12 +88,6 @@ class FileEntryReaderTest {
     private LocalFile plan(String name, String content) throws IOException {
         Path file = Files.writeString(root.resolve(name), content).toRealPath();
         return new LocalFile(file, FileStamp.read(file));
-    }
-
-    private static void rewriteInPlace(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap("abcdefghij".getBytes()), 0);
-        }
     }
 
     private static FileEntryReader readerOf(Path root) throws IOException {
