@@ -37,6 +37,8 @@ public final class ArchiveCursor implements AutoCloseable {
     private final LearnedCrcs learned;
     private final long end;
     private long position;
+    /** The entry {@code position} was last found in: the cursor moves forward, so it is that one or the next. */
+    private int entryHint;
 
     /** Next central directory record to emit, and its offset; found on first use. */
     private int directoryIndex = -1;
@@ -91,7 +93,7 @@ public final class ArchiveCursor implements AutoCloseable {
         }
         int index;
         if (position < plan.centralDirectoryOffset()) {
-            index = plan.entryIndexAt(position);
+            index = entryAtPosition();
             if (position >= plan.entries().get(index).dataOffset()) {
                 return false; // a slice of the file's bytes: no CRC needed
             }
@@ -121,7 +123,7 @@ public final class ArchiveCursor implements AutoCloseable {
         }
         Piece piece;
         if (position < plan.centralDirectoryOffset()) {
-            piece = entryPiece(plan.entryIndexAt(position));
+            piece = entryPiece(entryAtPosition());
         } else if (position < plan.endRecordsOffset()) {
             piece = directoryPiece();
         } else {
@@ -143,6 +145,25 @@ public final class ArchiveCursor implements AutoCloseable {
         long stop = Math.min(entry.endOffset(), end);
         return new Piece.FileSlice(entry, position - entry.dataOffset(), stop - position,
                 stop == entry.endOffset());
+    }
+
+    /**
+     * The entry whose header or data holds {@code position} (before the central directory). Without the hint this
+     * was a binary search twice per piece: in a folder of 65,536 small files, 68 list reads per entry.
+     */
+    private int entryAtPosition() {
+        List<ArchiveEntry> entries = plan.entries();
+        for (int index = entryHint; index <= entryHint + 1 && index < entries.size(); index++) {
+            boolean startsBefore = entries.get(index).localHeaderOffset() <= position;
+            boolean nextStartsAfter = index + 1 == entries.size()
+                    || entries.get(index + 1).localHeaderOffset() > position;
+            if (startsBefore && nextStartsAfter) {
+                entryHint = index;
+                return index;
+            }
+        }
+        entryHint = plan.entryIndexAt(position);
+        return entryHint;
     }
 
     /** While this file streams, the next file's CRC is computed on another core. */
