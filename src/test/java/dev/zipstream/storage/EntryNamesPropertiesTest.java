@@ -62,6 +62,44 @@ class EntryNamesPropertiesTest {
                 .map(s -> s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * Names made of letters whose case folds unusually (a final sigma, a dotted capital I, a sharp s) in a tree of
+     * folders named in the order a walk names them: no two entries of the archive are equal without case, whole
+     * path against whole path (what Windows compares), though the names taken are kept per folder.
+     */
+    @Property(tries = 500)
+    void noTwoEntriesAreEqualWithoutCase(@ForAll long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        EntryNames names = new EntryNames();
+        List<String> given = new ArrayList<>();
+        nameTree(random, names, new ArrayList<>(), 0, given);
+        Set<String> folded = new HashSet<>();
+        for (String name : given) {
+            String withoutSlash = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+            assertTrue(folded.add(withoutSlash.toLowerCase(java.util.Locale.ROOT)), name + " in " + given);
+        }
+    }
+
+    private static void nameTree(java.util.Random random, EntryNames names, List<byte[]> segments, int depth,
+            List<String> given) {
+        String[] pieces = {"a", "A", "\u03a3", "\u03c3", "\u03c2", "\u0130", "i", "\u0131", "I", "\u00df", "SS", ".jpg",
+            ".JPG", " (2)"};
+        int children = 1 + random.nextInt(6);
+        for (int i = 0; i < children; i++) {
+            StringBuilder name = new StringBuilder();
+            for (int n = 1 + random.nextInt(3); n > 0; n--) {
+                name.append(pieces[random.nextInt(pieces.length)]);
+            }
+            segments.add(name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            boolean folder = depth < 2 && random.nextInt(3) == 0;
+            given.add(names.name(segments, folder));
+            if (folder) {
+                nameTree(random, names, segments, depth + 1, given);
+            }
+            segments.remove(segments.size() - 1);
+        }
+    }
+
     /** Bytes an uploader might use: plain, separators, controls, escapes, non-UTF-8, and whole UTF-8 pieces. */
     @Provide
     Arbitrary<byte[]> storedNames() {

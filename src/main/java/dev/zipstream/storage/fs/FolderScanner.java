@@ -138,8 +138,29 @@ public final class FolderScanner {
         return target;
     }
 
-    /** A directory entry with the stored bytes of its name, read once (sorting compares them often). */
-    private record Child(byte[] name, Path path) {
+    /**
+     * A directory entry with the stored bytes of its name, read once (sorting compares them often), and its first
+     * eight bytes as one unsigned number: most names differ within those, so most comparisons are one of longs.
+     * A name holds no NUL byte, so padding a short one with zeros keeps a prefix sorting first.
+     */
+    private record Child(byte[] name, Path path, long leadingBytes) {
+
+        Child(byte[] name, Path path) {
+            this(name, path, leadingBytes(name));
+        }
+
+        private static long leadingBytes(byte[] name) {
+            long bytes = 0;
+            for (int i = 0; i < Long.BYTES; i++) {
+                bytes = bytes << 8 | (i < name.length ? name[i] & 0xFF : 0);
+            }
+            return bytes;
+        }
+
+        static int byNameBytes(Child a, Child b) {
+            int leading = Long.compareUnsigned(a.leadingBytes, b.leadingBytes);
+            return leading != 0 ? leading : Arrays.compareUnsigned(a.name, b.name);
+        }
     }
 
     private List<Child> sortedChildren(RootedFiles rooted, Path directory) throws ArchiveFolderException {
@@ -153,7 +174,7 @@ public final class FolderScanner {
         } catch (DirectoryIteratorException e) {
             throw new ArchiveFolderException.Unreadable(directory.toString(), e.getCause());
         }
-        children.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
+        children.sort(Child::byNameBytes);
         return children;
     }
 
