@@ -19,6 +19,25 @@ public interface EntryReader extends AutoCloseable {
     void finishEntry(StoredObject object) throws IOException;
 
     /**
+     * After an object was read whole in one {@link #read}: {@code crc32OfBytesRead} is the CRC-32 of the bytes read,
+     * {@code declaredCrc32} the one the entry's header was sent with, which is the planned version's. A mismatch
+     * fails. A match shows the bytes are the planned ones, which is what {@link #finishEntry} checks for, so a
+     * storage may take it in place of that check.
+     */
+    default void finishEntryRead(StoredObject object, int crc32OfBytesRead, int declaredCrc32) throws IOException {
+        requireDeclaredCrc(object, crc32OfBytesRead, declaredCrc32);
+        finishEntry(object);
+    }
+
+    /** Fails unless the bytes read of an object have the CRC-32 its header declared. */
+    static void requireDeclaredCrc(StoredObject object, int crc32OfBytesRead, int declaredCrc32)
+            throws EntryChangedException {
+        if (crc32OfBytesRead != declaredCrc32) {
+            throw new EntryChangedException(object.location(), "changed (its bytes no longer match its CRC-32)");
+        }
+    }
+
+    /**
      * At the end of a range: a range that stops inside an object never reaches {@link #finishEntry}, so the object
      * still being read is checked here, or a 206 could complete with bytes of two versions of it.
      */

@@ -143,8 +143,9 @@ public final class ArchiveCursor implements AutoCloseable {
             return slice(header, entry.localHeaderOffset());
         }
         long stop = Math.min(entry.endOffset(), end);
+        long declaredCrc = learned.isLearned(index) ? learned.get(index) & 0xFFFFFFFFL : Piece.FileSlice.UNKNOWN_CRC;
         return new Piece.FileSlice(entry, position - entry.dataOffset(), stop - position,
-                stop == entry.endOffset());
+                stop == entry.endOffset(), declaredCrc);
     }
 
     /**

@@ -145,7 +145,7 @@ public final class RegionBatcher implements AutoCloseable {
                         int writerIndex = buffer.writerIndex();
                         if (pendingDone == 0 && slice.position() == 0 && n == slice.length() && slice.endsEntry()) {
                             // A whole small file: read with the batch's others once the buffer has its size.
-                            smallFiles.add(slice.entry().source(), buffer, writerIndex, (int) n);
+                            smallFiles.add(slice, buffer, writerIndex);
                         } else {
                             smallFiles.readAll(files); // the reader's open file is this one's from here on
                             files.read(slice.entry().source(), slice.position() + pendingDone,

@@ -2,6 +2,7 @@ package dev.zipstream.stream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.zip.CRC32;
 
 import io.netty.buffer.ByteBuf;
 
@@ -20,14 +22,19 @@ import dev.zipstream.storage.StoredObject;
  * thousands of thumbnails a batch is mostly open, read, {@code stat} and close per file, so when there are many a
  * helper on another core takes its share of them, through a reader of its own (readers are not shared between
  * threads). A helper that starts too late finds nothing left and ends: the batch never waits for a free thread.
- * Each file is checked against its plan after its read and closed, as a file read whole always is.
+ * Each file is checked against its plan after its read and closed, as a file read whole always is: by the CRC-32
+ * of the bytes read where its header's is known (see {@link EntryReader#finishEntryRead}), else by its stamp.
  */
 final class SmallFileReads implements AutoCloseable {
 
     /** Below this many files the batch's thread reads them alone: a hand-over would cost more than it saves. */
     static final int SHARED_FROM = 16;
 
-    private record Read(StoredObject file, ByteBuf buffer, int at, int length) {
+    private record Read(StoredObject file, ByteBuf buffer, int at, int length, long declaredCrc32) {
+
+        ByteBuffer bytes() {
+            return buffer.nioBuffer(at, length);
+        }
     }
 
     private final List<Read> reads = new ArrayList<>();
@@ -43,9 +50,9 @@ final class SmallFileReads implements AutoCloseable {
         this.newReader = newReader;
     }
 
-    /** {@code length} bytes of {@code buffer} from {@code at} are kept for the whole of {@code file}. */
-    void add(StoredObject file, ByteBuf buffer, int at, int length) {
-        reads.add(new Read(file, buffer, at, length));
+    /** The bytes of {@code buffer} from {@code at} are kept for the whole file of {@code slice}. */
+    void add(Piece.FileSlice slice, ByteBuf buffer, int at) {
+        reads.add(new Read(slice.entry().source(), buffer, at, (int) slice.length(), slice.declaredCrc32()));
     }
 
     /**
@@ -65,6 +72,12 @@ final class SmallFileReads implements AutoCloseable {
         } finally {
             reads.clear();
         }
+    }
+
+    private static int crc32(ByteBuffer bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return (int) crc.getValue();
     }
 
     @Override
@@ -121,8 +134,12 @@ final class SmallFileReads implements AutoCloseable {
             for (int i = next.getAndIncrement(); i < reads.size() && failure.get() == null; i = next.getAndIncrement()) {
                 Read read = reads.get(i);
                 try {
-                    reader.read(read.file(), 0, read.buffer().nioBuffer(read.at(), read.length()));
-                    reader.finishEntry(read.file());
+                    reader.read(read.file(), 0, read.bytes());
+                    if (read.declaredCrc32() == Piece.FileSlice.UNKNOWN_CRC) {
+                        reader.finishEntry(read.file());
+                    } else {
+                        reader.finishEntryRead(read.file(), crc32(read.bytes()), (int) read.declaredCrc32());
+                    }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }

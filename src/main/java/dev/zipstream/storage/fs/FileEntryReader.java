@@ -36,9 +36,10 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
     @Override
     public synchronized void read(StoredObject object, long position, ByteBuffer dst) throws IOException {
         LocalFile entry = (LocalFile) object;
-        // A small file is read whole in one call and checked once, after the read (finishEntry): the planned
-        // stamp then still being the path's means the bytes read were the planned ones, as a check at the open
-        // would also tell. A file read in pieces is checked at the open too, so a changed one fails early.
+        // A small file is read whole in one call and checked once, after the read (finishEntryRead by its bytes'
+        // CRC-32, or finishEntry by the path's stamp): either tells that the bytes read were the planned ones, as
+        // a check at the open would too. A file read in pieces is checked at the open too, so a changed one
+        // fails early.
         boolean wholeInOneRead = position == 0 && dst.remaining() == entry.size();
         FileChannel file = channelFor(entry, !wholeInOneRead);
         while (dst.hasRemaining()) {
@@ -53,6 +54,18 @@ public final class FileEntryReader implements EntryReader, LocalFiles {
     @Override
     public synchronized void finishEntry(StoredObject object) throws IOException {
         requireUnchanged(object);
+        closeOpenFile();
+    }
+
+    /**
+     * A file read whole whose bytes have the CRC-32 its header declared holds the planned version's bytes: the
+     * check the stamp makes, and a {@code stat} per file saved. Sending 65,536 small files, those {@code stat}s
+     * and their attribute maps were about a quarter of the time.
+     */
+    @Override
+    public synchronized void finishEntryRead(StoredObject object, int crc32OfBytesRead, int declaredCrc32)
+            throws IOException {
+        EntryReader.requireDeclaredCrc(object, crc32OfBytesRead, declaredCrc32);
         closeOpenFile();
     }
 

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +25,7 @@ import dev.zipstream.storage.EntryChangedException;
  * What the zero-copy path relies on when it opens a planned file for {@code sendfile}: the open refuses any file
  * that is no longer the planned one (cut, rewritten in place with the same size, replaced by a rename, gone), so
  * none of its bytes leave; and the check made after sending still catches a change made once the file is open.
+ * A small file read whole is checked by its bytes instead: they must have the CRC-32 its header was sent with.
  */
 class FileEntryReaderTest {
 
@@ -76,6 +81,41 @@ class FileEntryReaderTest {
             Fixtures.overwriteInPlace(planned.path());
             assertThrows(EntryChangedException.class, () -> reader.requireUnchanged(planned));
         }
+    }
+
+    @Test
+    void aFileReadWholeWhoseBytesNoLongerHaveTheDeclaredCrcFails() throws Exception {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        int declared = crc32("0123456789".getBytes(StandardCharsets.US_ASCII));
+        Fixtures.overwriteInPlace(planned.path()); // same size; no pause: the bytes tell, whatever the clock did
+        try (FileEntryReader reader = readerOf(root)) {
+            ByteBuffer bytes = ByteBuffer.allocate(10);
+            reader.read(planned, 0, bytes);
+            EntryChangedException e = assertThrows(EntryChangedException.class,
+                    () -> reader.finishEntryRead(planned, crc32(bytes.array()), declared));
+            assertTrue(e.getMessage().contains("a.jpg") && e.getMessage().contains("CRC-32"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFileReadWholeWithTheDeclaredCrcPassesWhateverItsTimesSayNow() throws Exception {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        int declared = crc32("0123456789".getBytes(StandardCharsets.US_ASCII));
+        try (FileEntryReader reader = readerOf(root)) {
+            ByteBuffer bytes = ByteBuffer.allocate(10);
+            reader.read(planned, 0, bytes);
+            // Touched once read: the bytes that go out are still the planned version's, which is what counts.
+            Files.setLastModifiedTime(planned.path(), FileTime.fromMillis(0));
+            reader.finishEntryRead(planned, crc32(bytes.array()), declared);
+            assertThrows(EntryChangedException.class, () -> reader.requireUnchanged(planned),
+                    "the stamp check would have failed it");
+        }
+    }
+
+    private static int crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return (int) crc.getValue();
     }
 
     private void assertTheOpenFails(LocalFile planned, String why) throws IOException {
