@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import dev.zipstream.storage.Storage;
 import dev.zipstream.storage.StoredObject;
@@ -30,6 +31,9 @@ public final class ArchivePlan {
      * that a client never resumes an archive of the old format with bytes of the new one.
      */
     public static final int FORMAT_VERSION = 1;
+
+    /** Entries per digest in a large folder's ETag (see {@link #fingerprint(List)}). */
+    static final int FINGERPRINT_RUN = 8192;
 
     private final Storage storage;
     private final String folder;
@@ -74,29 +78,58 @@ public final class ArchivePlan {
      */
     public static ArchivePlan layOut(Storage storage, String folder, List<Source> sources, Instant folderModified) {
         List<ArchiveEntry> entries = new ArrayList<>(sources.size());
-        MessageDigest digest = sha256();
-        digest.update(ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
         long offset = 0;
         long newestSecond = folderModified == null ? 0 : folderModified.getEpochSecond();
-        ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES * 2 + Integer.BYTES + 1);
         for (Source source : sources) {
             ArchiveEntry entry = new ArchiveEntry(source.spec(), source.object(), offset);
             entries.add(entry);
             offset = entry.endOffset();
             newestSecond = Math.max(newestSecond, source.spec().modifiedEpochSecond());
-            fingerprint(digest, scratch, source);
         }
         long centralDirectoryLength = 0;
         for (ArchiveEntry entry : entries) {
             centralDirectoryLength += ZipLayout.centralHeaderLength(entry.spec(), entry.localHeaderOffset());
         }
-        String etag = '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest()).substring(0, 27)
+        String etag = '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(fingerprint(sources)).substring(0, 27)
                 + '"';
         // Never in the future (a camera clock set ahead): RFC 9110 forbids a Last-Modified later than Date.
         Instant lastModified = Instant.ofEpochSecond(Math.min(newestSecond, Instant.now().getEpochSecond()));
         return new ArchivePlan(storage, folder, Collections.unmodifiableList(entries), offset,
                 centralDirectoryLength,
                 lastModified, etag);
+    }
+
+    /**
+     * The SHA-256 the ETag is cut from: of the format's version and every source in order; for a folder of more
+     * than {@link #FINGERPRINT_RUN} entries, of the version and the digests of its runs of that many, made on all
+     * cores. A planning of 65,536 files spent about 45 ms hashing on one thread: the service runs on C1, which has
+     * no SHA intrinsic. The runs are fixed in length, so the ETag does not depend on the number of cores.
+     */
+    static byte[] fingerprint(List<Source> sources) {
+        MessageDigest digest = sha256();
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(FORMAT_VERSION).array());
+        if (sources.size() <= FINGERPRINT_RUN) {
+            fingerprint(digest, sources);
+        } else {
+            byte[][] runs = new byte[(sources.size() + FINGERPRINT_RUN - 1) / FINGERPRINT_RUN][];
+            IntStream.range(0, runs.length).parallel().forEach(run -> {
+                MessageDigest runDigest = sha256();
+                fingerprint(runDigest, sources.subList(run * FINGERPRINT_RUN,
+                        Math.min(sources.size(), (run + 1) * FINGERPRINT_RUN)));
+                runs[run] = runDigest.digest();
+            });
+            for (byte[] run : runs) {
+                digest.update(run);
+            }
+        }
+        return digest.digest();
+    }
+
+    private static void fingerprint(MessageDigest digest, List<Source> sources) {
+        ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES * 2 + Integer.BYTES + 1);
+        for (Source source : sources) {
+            fingerprint(digest, scratch, source);
+        }
     }
 
     /**
