@@ -22,8 +22,10 @@ import dev.zipstream.storage.ArchiveFolderException;
  * {@code HEAD}, the segments of a download manager, a {@code 304} check and the {@code GET} that follows would
  * otherwise each walk and stat the whole folder again (65,536 files: about 0.4 s each).
  *
- * <p>Safe because a plan is never trusted for file bytes: every read checks the file's stamp against the plan
- * and aborts the transfer on a change, and every answer carries the ETag of the plan it was made from, so it is
+ * <p>Safe because a plan is never trusted for file bytes: every read checks that it read the planned version (the
+ * file's stamp against the plan's, or for a small file read whole by the zero-copy path, its bytes' CRC-32 against
+ * the one its header was sent with) and aborts the transfer otherwise, and every answer carries the ETag of the
+ * plan it was made from, so it is
  * always a slice of the archive that ETag names. A kept plan can only be late: a file added or removed shows
  * up at most {@code PLAN_CACHE_SECONDS} after the change, and a download that fails on a changed file drops the
  * plan at once, so the next request plans afresh and gets the new archive under its new ETag.

@@ -188,6 +188,46 @@ class ArchivePlanTest {
         assertTrue(refused.location().endsWith("t0999-out"), refused.location());
     }
 
+    /**
+     * Sub-folders are listed one ahead of the walk, on another core: the archive still comes in walk order, a
+     * hidden sub-folder is still left out, a link to a folder inside the root is still followed, and an
+     * unreadable sub-folder, or one whose listing fails, refuses the archive when the walk reaches it and not
+     * before, so an earlier failure in name order is the one reported.
+     */
+    @Test
+    void subfoldersListedAheadOfTheWalkPlanInWalkOrderAndRefuseInNameOrder() throws Exception {
+        Path served = Files.createDirectories(root.resolve("served"));
+        Path folder = served.resolve("album");
+        for (int d = 0; d < 12; d++) {
+            int files = d % 3 == 0 ? 300 : 5; // some folders large enough to be looked up on all cores
+            for (int f = 0; f < files; f++) {
+                Fixtures.write(folder.resolve(String.format("d%02d/f%03d.jpg", d, f)), 10 + f % 5, d * 1000 + f);
+            }
+            if (d % 4 == 1) {
+                Fixtures.write(folder.resolve(String.format("d%02d/nested/deeper/n.jpg", d)), 20, d);
+            }
+        }
+        Fixtures.write(folder.resolve(".hidden-folder/secret.jpg"), 10, 1);
+        Fixtures.write(folder.resolve("top.jpg"), 10, 2);
+        Files.createSymbolicLink(folder.resolve("d05-link"), folder.resolve("d02"));
+        ArchivePlan plan = Plans.of(served.toRealPath(), folder);
+        Map<String, byte[]> expected = expectedEntries(folder);
+        assertTrue(expected.containsKey("d05-link/f000.jpg") && expected.containsKey("d09/nested/deeper/n.jpg"));
+        assertEquals(List.copyOf(expected.keySet()), namesInOrder(plan));
+        assertEntriesEqual(expected, readWithZipInputStream(ArchiveBytes.of(plan)));
+
+        Plans locking = new Plans(served.toRealPath(), path -> !path.getFileName().toString().matches("d07|d10"));
+        ArchiveFolderException.Unreadable unreadable = assertThrows(ArchiveFolderException.Unreadable.class,
+                () -> locking.plan(folder));
+        assertTrue(unreadable.location().endsWith("d07"), unreadable.location());
+
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.createSymbolicLink(folder.resolve("d05/nested/out"), outside);
+        ArchiveFolderException.OutsideRoot refused = assertThrows(ArchiveFolderException.OutsideRoot.class,
+                () -> locking.plan(folder), "the link in d05's sub-folder comes before d07 in walk order");
+        assertTrue(refused.location().endsWith("d05/nested/out"), refused.location());
+    }
+
     /** The folder as a reader should see it: directories with a slash, hidden files left out, sorted walk. */
     private static Map<String, byte[]> expectedEntries(Path folder) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();

@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
 
 import org.jboss.logging.Logger;
 
@@ -38,9 +40,12 @@ public final class FolderScanner {
     private static final Logger LOG = Logger.getLogger(FolderScanner.class);
     /**
      * A folder with more children than this has them looked up ({@code stat}, {@code access}) on all cores: in a
-     * folder of thousands of thumbnails those calls are most of the planning.
+     * folder of thousands of thumbnails those calls are most of the planning. Smaller ones are looked up by one
+     * thread, which for a sub-folder is a pool thread ahead of the walk ({@link SubfoldersAhead}).
      */
     static final int PARALLEL_LOOKUPS_FROM = 256;
+    /** Where look-ups and listings ahead run: blocking but short calls, as a parallel stream's would. */
+    private static final ForkJoinPool LOOKUP_POOL = ForkJoinPool.commonPool();
 
     private final Path realRoot;
     private final ReadAccess readAccess;
@@ -67,7 +72,8 @@ public final class FolderScanner {
         Path realFolder = realPath(folder);
         openDirectories.add(realFolder);
         try (RootedFiles rooted = new RootedFiles(realRoot)) {
-            walk(rooted, realFolder, new ArrayList<>(), new EntryNames(), sources, openDirectories);
+            walk(rooted, realFolder, new Scan(rooted, realFolder).result(), new ArrayList<>(), new EntryNames(), sources,
+                    openDirectories);
             Instant folderModified = FileFacts.read(realFolder, LinkOption.NOFOLLOW_LINKS).stamp().modifiedInstant();
             return new Listing(sources, folderModified, realRoot.relativize(realFolder).toString());
         } catch (IOException e) {
@@ -75,11 +81,12 @@ public final class FolderScanner {
         }
     }
 
-    /** Walks a folder given by its real path (no link in it), listing it without following links. */
-    private void walk(RootedFiles rooted, Path directory, List<byte[]> segments, EntryNames names,
+    /** Walks a folder given by its real path (no link in it) and its children, listed without following links. */
+    private void walk(RootedFiles rooted, Path directory, Scanned scanned, List<byte[]> segments, EntryNames names,
             List<Listing.Entry> sources, Set<Path> openDirectories) throws ArchiveFolderException {
-        List<Child> children = sortedChildren(rooted, directory);
-        LookedUp[] lookedUp = lookUp(children);
+        List<Child> children = scanned.children();
+        LookedUp[] lookedUp = scanned.lookedUp();
+        SubfoldersAhead ahead = new SubfoldersAhead(rooted, scanned);
         for (int i = 0; i < children.size(); i++) {
             Child entry = children.get(i);
             Path child = entry.path();
@@ -92,7 +99,8 @@ public final class FolderScanner {
             Path real = child;
             FileFacts facts = lookedUp[i].facts();
             boolean readable = lookedUp[i].readable();
-            if (facts != null && facts.type() == FileFacts.Type.SYMBOLIC_LINK) {
+            boolean viaLink = facts != null && facts.type() == FileFacts.Type.SYMBOLIC_LINK;
+            if (viaLink) {
                 real = linkTargetInsideRoot(child);
                 facts = real == null ? null : FileFacts.readOrNull(real, LinkOption.NOFOLLOW_LINKS);
                 readable = facts != null && readAccess.isReadable(child);
@@ -108,7 +116,8 @@ public final class FolderScanner {
                     requireReadable(child, readable);
                     sources.add(new Listing.Entry(names.name(segments, true), true,
                             facts.stamp().modifiedEpochSecond(), facts.permissions(), null));
-                    walk(rooted, real, segments, names, sources, openDirectories);
+                    Scanned subfolder = viaLink ? new Scan(rooted, real).result() : ahead.take(i);
+                    walk(rooted, real, subfolder, segments, names, sources, openDirectories);
                     openDirectories.remove(real);
                 }
             } else if (facts.type() == FileFacts.Type.REGULAR_FILE) {
@@ -191,18 +200,125 @@ public final class FolderScanner {
     private record LookedUp(FileFacts facts, boolean readable, ArchiveFolderException failure) {
     }
 
-    /** Every child looked up, on all cores for a large folder; a failure is thrown when the walk reaches it. */
-    private LookedUp[] lookUp(List<Child> children) {
-        LookedUp[] lookedUp = new LookedUp[children.size()];
-        if (children.size() > PARALLEL_LOOKUPS_FROM) {
-            IntStream.range(0, children.size()).parallel().forEach(i -> lookedUp[i] = lookUp(children.get(i)));
-        } else {
-            // A plain loop: a new process's first small folder then pays no stream classes' loading.
-            for (int i = 0; i < lookedUp.length; i++) {
-                lookedUp[i] = lookUp(children.get(i));
+    /** A folder's children in name order and what each looked up to (a failure is thrown when the walk reaches it). */
+    private record Scanned(List<Child> children, LookedUp[] lookedUp) {
+    }
+
+    /**
+     * One folder's listing: read and sorted by the first thread to get to it (a pool thread ahead of the walk, or
+     * the walk), then its children looked up by every thread that helps, on all cores for a large folder.
+     */
+    private final class Scan {
+        private final Path directory;
+        private final FutureTask<Listed> listed;
+
+        Scan(RootedFiles rooted, Path directory) {
+            this.directory = directory;
+            this.listed = new FutureTask<>(() -> listed(rooted, directory));
+        }
+
+        private Listed listed(RootedFiles rooted, Path directory) {
+            try {
+                List<Child> children = sortedChildren(rooted, directory);
+                LookedUp[] lookedUp = new LookedUp[children.size()];
+                SharedLoop lookUps = new SharedLoop(children.size(), i -> lookedUp[i] = lookUp(children.get(i)));
+                if (children.size() > PARALLEL_LOOKUPS_FROM) {
+                    lookUps.offerTo(LOOKUP_POOL, LOOKUP_POOL.getParallelism());
+                }
+                return new Listed(new Scanned(children, lookedUp), lookUps, null);
+            } catch (ArchiveFolderException e) {
+                return new Listed(null, null, e);
             }
         }
-        return lookedUp;
+
+        /** Starts it on the pool, which lists the folder and then helps look its children up. */
+        void startAhead() {
+            LOOKUP_POOL.execute(() -> {
+                listed.run();
+                Listed done = resultNow();
+                if (done.failure() == null) {
+                    done.lookUps().help();
+                }
+            });
+        }
+
+        /** The folder's children, all looked up: what is not done yet is done here. */
+        Scanned result() throws ArchiveFolderException {
+            listed.run(); // lists it here, unless another thread already has or is
+            Listed done = resultNow();
+            if (done.failure() != null) {
+                throw done.failure();
+            }
+            done.lookUps().finish();
+            return done.scanned();
+        }
+
+        private Listed resultNow() {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return listed.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw cause instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException("listing " + directory + " failed", cause);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** A folder listed, its look-ups under way; or why it could not be listed. */
+    private record Listed(Scanned scanned, SharedLoop lookUps, ArchiveFolderException failure) {
+    }
+
+    /**
+     * The plain sub-folders of one folder, each listed ahead of the walk: while the walk names the entries before
+     * and inside one sub-folder (serial work), the next one's {@code readdir} and look-ups run on another core. A
+     * link's target is listed when the walk reaches it. One listing ahead per level of the walk.
+     */
+    private final class SubfoldersAhead {
+        private final RootedFiles rooted;
+        private final Scanned scanned;
+        private int aheadChild = -1;
+        private Scan ahead;
+
+        SubfoldersAhead(RootedFiles rooted, Scanned scanned) {
+            this.rooted = rooted;
+            this.scanned = scanned;
+            startAfter(-1);
+        }
+
+        /** The listing of the plain sub-folder at {@code child} (the walk takes them in order); starts the next. */
+        Scanned take(int child) throws ArchiveFolderException {
+            Scan scan = child == aheadChild ? ahead : new Scan(rooted, scanned.children().get(child).path());
+            startAfter(child);
+            return scan.result();
+        }
+
+        private void startAfter(int child) {
+            ahead = null;
+            aheadChild = -1;
+            for (int next = child + 1; next < scanned.children().size(); next++) {
+                FileFacts facts = scanned.lookedUp()[next].facts();
+                if (facts != null && facts.type() == FileFacts.Type.DIRECTORY) {
+                    aheadChild = next;
+                    ahead = new Scan(rooted, scanned.children().get(next).path());
+                    ahead.startAhead();
+                    return;
+                }
+            }
+        }
     }
 
     private LookedUp lookUp(Child child) {
