@@ -1,6 +1,7 @@
 package dev.zipstream.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 
 import dev.zipstream.Fixtures;
 import dev.zipstream.Plans;
+import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.plan.ArchivePlan;
 import dev.zipstream.storage.EntryChangedException;
 
@@ -83,12 +85,39 @@ class SmallFileReadsTest {
         assertTrue(e.getMessage().contains("t1500.jpg"), e.getMessage());
     }
 
+    /**
+     * A range that starts at a file's first byte of data has not sent its header, so a plan that has not learned
+     * its CRC-32 yet reads it with none to check the bytes against: its stamp must tell the change instead. The
+     * range stops before the central directory (whose record would compute the CRC-32 from the changed file) and
+     * goes on past the file (so it is not the one still open at the range's end).
+     */
+    @Test
+    void aFileChangedSincePlanningWhoseCrcIsNotKnownYetFailsTheBatchByItsStamp() throws Exception {
+        ArchivePlan fresh = Plans.of(dir.toRealPath(), folder); // nothing learned: not the plan the archive made
+        ArchiveEntry entry = fresh.entries().stream().filter(e -> e.name().endsWith("/t1799.jpg")).findFirst()
+                .orElseThrow();
+        ByteRange fromItsData = new ByteRange(entry.dataOffset(), fresh.centralDirectoryOffset());
+        try (ArchiveCursor cursor = new ArchiveCursor(fresh, fromItsData, ArchiveBytes.newCrcService())) {
+            Piece.FileSlice first = (Piece.FileSlice) cursor.next();
+            assertTrue(first.entry() == entry && first.endsEntry() && first.length() == entry.size(), "" + first);
+            assertFalse(first.crcKnown(), "read with no CRC-32 to check it by: " + first);
+        }
+        Fixtures.overwriteInPlace(folder.resolve("d" + 1799 % 7 + "/t1799.jpg")); // same size and inode
+        EntryChangedException e = assertThrows(EntryChangedException.class,
+                () -> zeroCopyBytes(fresh, fromItsData, helperThread));
+        assertTrue(e.getMessage().contains("t1799.jpg"), e.getMessage());
+    }
+
     /** The whole archive in batches as the zero-copy writer makes them (files this small come in buffers). */
     private byte[] zeroCopyBytes(Executor helpers) throws Exception {
+        return zeroCopyBytes(plan, ByteRange.whole(plan.length()), helpers);
+    }
+
+    /** The range of the planned archive in batches as the zero-copy writer makes them. */
+    private static byte[] zeroCopyBytes(ArchivePlan plan, ByteRange range, Executor helpers) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (RegionBatcher batcher = new RegionBatcher(
-                new ArchiveCursor(plan, ByteRange.whole(plan.length()), ArchiveBytes.newCrcService()), false,
-                helpers)) {
+                new ArchiveCursor(plan, range, ArchiveBytes.newCrcService()), false, helpers)) {
             while (true) {
                 RegionBatcher.Batch batch = batcher.next(UnpooledByteBufAllocator.DEFAULT, 8 << 20, 32 * 1024,
                         Integer.MAX_VALUE, true);
