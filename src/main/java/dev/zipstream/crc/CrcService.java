@@ -136,6 +136,43 @@ public final class CrcService {
         });
     }
 
+    /**
+     * The bytes of the entry, read as this plan's version, did not have the CRC-32 remembered for that version.
+     * Either the file changed since (its next plan has a new stamp, and nothing is to be done), or what is
+     * remembered is wrong: a rewrite in place, same size, within one tick of the file system's clock after the
+     * CRC-32 was read, leaves the stamp as it was. Then every download of the folder would fail on it for as long
+     * as the CRC is remembered, in memory and in the durable index. So the file is read again in the background;
+     * if it is still this version, its CRC-32 replaces the remembered one (the index's next write takes a learned
+     * CRC over the one on disk).
+     */
+    public void recheck(ArchivePlan plan, ArchiveEntry entry) {
+        if (entry.isDirectory() || entry.size() == 0) {
+            return;
+        }
+        CrcKey key = keyOf(plan, entry);
+        CompletableFuture<Integer> mine = new CompletableFuture<>();
+        if (inFlight.putIfAbsent(key, mine) != null) {
+            return; // already being read: whatever it finds is stored
+        }
+        prefetchExecutor.execute(() -> {
+            try (EntryReader reader = plan.storage().reader(List::of)) {
+                Integer remembered = memory.get(key);
+                int crc = compute(plan, entry, key, reader, ReadPacer.UNLIMITED, Reason.REQUEST);
+                mine.complete(crc);
+                if (remembered == null || remembered != crc) {
+                    LOG.warnf("The CRC-32 remembered for %s was not its bytes' (same size and times): replaced",
+                            entry.source().location());
+                }
+            } catch (IOException | RuntimeException e) {
+                mine.completeExceptionally(e);
+                // Changed since it was planned: its next plan has a new stamp, and a CRC of its own.
+                LOG.debugf("Rechecking the CRC-32 of %s: %s", entry.source().location(), e.getMessage());
+            } finally {
+                inFlight.remove(key, mine);
+            }
+        });
+    }
+
     /** File bytes read to compute CRC-32s since start, for this reason: what a cold cache costs. */
     public long bytesRead(Reason reason) {
         return (reason == Reason.REQUEST ? requestBytes : backgroundBytes).get();

@@ -221,6 +221,11 @@ public final class ArchiveCursor implements AutoCloseable {
         return plan.storage().reader(List::of);
     }
 
+    /** The entry's bytes, read whole, did not have the CRC-32 its header declared: see {@link CrcService#recheck}. */
+    void crcContradicted(ArchiveEntry entry) {
+        crcs.recheck(plan, entry);
+    }
+
     /** Where this cursor's writers read the entries' bytes. */
     public EntryReader reader() {
         return reader;

@@ -63,7 +63,7 @@ public final class RegionBatcher implements AutoCloseable {
     public RegionBatcher(ArchiveCursor cursor, boolean leadIns, Executor helpers) {
         this.cursor = cursor;
         this.leadIns = leadIns;
-        this.smallFiles = new SmallFileReads(helpers, cursor::anotherReader);
+        this.smallFiles = new SmallFileReads(helpers, cursor::anotherReader, cursor::crcContradicted);
         this.files = cursor.reader();
         this.localFiles = files.localFiles()
                 .orElseThrow(() -> new IllegalArgumentException("zero-copy needs entries that are local files"));

@@ -9,11 +9,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.zip.CRC32;
 
 import io.netty.buffer.ByteBuf;
 
+import dev.zipstream.plan.ArchiveEntry;
 import dev.zipstream.storage.EntryReader;
 import dev.zipstream.storage.StoredObject;
 
@@ -30,7 +32,11 @@ final class SmallFileReads implements AutoCloseable {
     /** Below this many files the batch's thread reads them alone: a hand-over would cost more than it saves. */
     static final int SHARED_FROM = 16;
 
-    private record Read(StoredObject file, ByteBuf buffer, int at, int length, long declaredCrc32) {
+    private record Read(ArchiveEntry entry, ByteBuf buffer, int at, int length, long declaredCrc32) {
+
+        StoredObject file() {
+            return entry.source();
+        }
 
         ByteBuffer bytes() {
             return buffer.nioBuffer(at, length);
@@ -41,18 +47,24 @@ final class SmallFileReads implements AutoCloseable {
     /** Where a helper runs; null: the batch's thread reads every file. */
     private final Executor helpers;
     private final Supplier<EntryReader> newReader;
+    private final Consumer<ArchiveEntry> crcContradicted;
     /** The helpers' reader, opened on first use; one helper at a time uses it. */
     private EntryReader helperReader;
 
-    /** {@code newReader}: a reader of the same storage for the helpers, asked for once, when first needed. */
-    SmallFileReads(Executor helpers, Supplier<EntryReader> newReader) {
+    /**
+     * {@code newReader}: a reader of the same storage for the helpers, asked for once, when first needed;
+     * {@code crcContradicted}: told of a file whose bytes did not have the CRC-32 its header declared (the
+     * batch fails on it all the same).
+     */
+    SmallFileReads(Executor helpers, Supplier<EntryReader> newReader, Consumer<ArchiveEntry> crcContradicted) {
         this.helpers = helpers;
         this.newReader = newReader;
+        this.crcContradicted = crcContradicted;
     }
 
     /** The bytes of {@code buffer} from {@code at} are kept for the whole file of {@code slice}. */
     void add(Piece.FileSlice slice, ByteBuf buffer, int at) {
-        reads.add(new Read(slice.entry().source(), buffer, at, (int) slice.length(), slice.declaredCrc32()));
+        reads.add(new Read(slice.entry(), buffer, at, (int) slice.length(), slice.declaredCrc32()));
     }
 
     /**
@@ -138,7 +150,11 @@ final class SmallFileReads implements AutoCloseable {
                     if (read.declaredCrc32() == Piece.FileSlice.UNKNOWN_CRC) {
                         reader.finishEntry(read.file());
                     } else {
-                        reader.finishEntryRead(read.file(), crc32(read.bytes()), (int) read.declaredCrc32());
+                        int crc32 = crc32(read.bytes());
+                        if (crc32 != (int) read.declaredCrc32()) {
+                            crcContradicted.accept(read.entry());
+                        }
+                        reader.finishEntryRead(read.file(), crc32, (int) read.declaredCrc32());
                     }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
