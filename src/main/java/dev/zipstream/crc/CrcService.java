@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -137,40 +138,51 @@ public final class CrcService {
     }
 
     /**
-     * The bytes of the entry, read as this plan's version, did not have the CRC-32 remembered for that version.
-     * Either the file changed since (its next plan has a new stamp, and nothing is to be done), or what is
-     * remembered is wrong: a rewrite in place, same size, within one tick of the file system's clock after the
-     * CRC-32 was read, leaves the stamp as it was. Then every download of the folder would fail on it for as long
-     * as the CRC is remembered, in memory and in the durable index. So the file is read again in the background;
-     * if it is still this version, its CRC-32 replaces the remembered one (the index's next write takes a learned
-     * CRC over the one on disk).
+     * The bytes of the entry, read as this plan's version, had the CRC-32 {@code crcOfBytesRead}, not the one
+     * remembered for that version. Either the file changed since (its next plan has a new stamp, and nothing is
+     * to be done), or what is remembered is wrong: a rewrite in place, same size, within one tick of the file
+     * system's clock after the CRC-32 was read, leaves the stamp as it was, and every download of the folder would
+     * fail on it for as long as it is remembered, in memory and in the durable index. So the file is read again
+     * in the background: if it is still this version and its bytes have the CRC-32 they had in the download (two
+     * reads agree, so it is not being written now), that CRC-32 replaces the remembered one in both tiers.
      */
-    public void recheck(ArchivePlan plan, ArchiveEntry entry) {
+    public void recheck(ArchivePlan plan, ArchiveEntry entry, int crcOfBytesRead) {
         if (entry.isDirectory() || entry.size() == 0) {
             return;
         }
         CrcKey key = keyOf(plan, entry);
         CompletableFuture<Integer> mine = new CompletableFuture<>();
         if (inFlight.putIfAbsent(key, mine) != null) {
-            return; // already being read: whatever it finds is stored
+            return; // being read already
         }
-        prefetchExecutor.execute(() -> {
+        Runnable reread = () -> {
             try (EntryReader reader = plan.storage().reader(List::of)) {
-                Integer remembered = memory.get(key);
-                int crc = compute(plan, entry, key, reader, ReadPacer.UNLIMITED, Reason.REQUEST);
-                mine.complete(crc);
-                if (remembered == null || remembered != crc) {
+                int crc = reader.crc32(entry.source());
+                requestBytes.addAndGet(entry.size());
+                if (crc == crcOfBytesRead) {
+                    remember(plan, key, crc);
                     LOG.warnf("The CRC-32 remembered for %s was not its bytes' (same size and times): replaced",
                             entry.source().location());
                 }
+                mine.complete(crc);
             } catch (IOException | RuntimeException e) {
+                // Changed since it was planned: its next plan has a new stamp, and a CRC-32 of its own.
                 mine.completeExceptionally(e);
-                // Changed since it was planned: its next plan has a new stamp, and a CRC of its own.
                 LOG.debugf("Rechecking the CRC-32 of %s: %s", entry.source().location(), e.getMessage());
+            } catch (Error e) {
+                mine.completeExceptionally(e); // a waiter on an incomplete future would block for ever
+                throw e;
             } finally {
                 inFlight.remove(key, mine);
             }
-        });
+        };
+        try {
+            prefetchExecutor.execute(reread);
+        } catch (RejectedExecutionException shuttingDown) {
+            inFlight.remove(key, mine);
+            mine.completeExceptionally(new IOException("the CRC-32 of " + entry.source().location()
+                    + " could not be read again: the service is stopping", shuttingDown));
+        }
     }
 
     /** File bytes read to compute CRC-32s since start, for this reason: what a cold cache costs. */
@@ -213,11 +225,15 @@ public final class CrcService {
             Reason reason) throws IOException {
         int crc = reader.crc32(entry.source(), pacer);
         (reason == Reason.REQUEST ? requestBytes : backgroundBytes).addAndGet(entry.size());
+        remember(plan, key, crc);
+        return crc;
+    }
+
+    private void remember(ArchivePlan plan, CrcKey key, int crc) {
         memory.put(key, crc);
         if (index != null) {
             index.learned(key.folder(), plan::indexStamps, new IndexEntry(key.name(), key.stamp(), crc));
         }
-        return crc;
     }
 
     private static CrcKey keyOf(ArchivePlan plan, ArchiveEntry entry) {

@@ -221,9 +221,9 @@ public final class ArchiveCursor implements AutoCloseable {
         return plan.storage().reader(List::of);
     }
 
-    /** The entry's bytes, read whole, did not have the CRC-32 its header declared: see {@link CrcService#recheck}. */
-    void crcContradicted(ArchiveEntry entry) {
-        crcs.recheck(plan, entry);
+    /** The entry's bytes, read whole, had this CRC-32, not the one its header declared: see {@link CrcService#recheck}. */
+    void crcContradicted(ArchiveEntry entry, int crcOfBytesRead) {
+        crcs.recheck(plan, entry, crcOfBytesRead);
     }
 
     /** Where this cursor's writers read the entries' bytes. */

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 import java.util.zip.CRC32;
 
@@ -47,16 +47,16 @@ final class SmallFileReads implements AutoCloseable {
     /** Where a helper runs; null: the batch's thread reads every file. */
     private final Executor helpers;
     private final Supplier<EntryReader> newReader;
-    private final Consumer<ArchiveEntry> crcContradicted;
+    private final ObjIntConsumer<ArchiveEntry> crcContradicted;
     /** The helpers' reader, opened on first use; one helper at a time uses it. */
     private EntryReader helperReader;
 
     /**
      * {@code newReader}: a reader of the same storage for the helpers, asked for once, when first needed;
-     * {@code crcContradicted}: told of a file whose bytes did not have the CRC-32 its header declared (the
-     * batch fails on it all the same).
+     * {@code crcContradicted}: told of a file whose bytes did not have the CRC-32 its header declared, and of
+     * the CRC-32 they had (the batch fails on it all the same).
      */
-    SmallFileReads(Executor helpers, Supplier<EntryReader> newReader, Consumer<ArchiveEntry> crcContradicted) {
+    SmallFileReads(Executor helpers, Supplier<EntryReader> newReader, ObjIntConsumer<ArchiveEntry> crcContradicted) {
         this.helpers = helpers;
         this.newReader = newReader;
         this.crcContradicted = crcContradicted;
@@ -152,7 +152,7 @@ final class SmallFileReads implements AutoCloseable {
                     } else {
                         int crc32 = crc32(read.bytes());
                         if (crc32 != (int) read.declaredCrc32()) {
-                            crcContradicted.accept(read.entry());
+                            crcContradicted.accept(read.entry(), crc32);
                         }
                         reader.finishEntryRead(read.file(), crc32, (int) read.declaredCrc32());
                     }
