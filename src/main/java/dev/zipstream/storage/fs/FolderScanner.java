@@ -12,9 +12,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
@@ -44,8 +48,14 @@ public final class FolderScanner {
      * thread, which for a sub-folder is a pool thread ahead of the walk ({@link SubfoldersAhead}).
      */
     static final int PARALLEL_LOOKUPS_FROM = 256;
-    /** Where look-ups and listings ahead run: blocking but short calls, as a parallel stream's would. */
-    private static final ForkJoinPool LOOKUP_POOL = ForkJoinPool.commonPool();
+    /**
+     * Where look-ups and listings ahead run: blocking calls, so not the common pool, on which they would hold up
+     * whatever else uses it. As many threads as cores but one (the walk is the last). Its queue is bounded and
+     * what does not fit is dropped: what no pool thread starts, the walk does itself ({@link SharedLoop},
+     * {@link Scan#result}), so a hung mount or many plannings at once cost parallelism, never memory or a wait.
+     */
+    private static final ThreadPoolExecutor LOOKUP_POOL = lookupPool();
+    private static final int LOOKUP_THREADS = LOOKUP_POOL.getMaximumPoolSize();
 
     private final Path realRoot;
     private final ReadAccess readAccess;
@@ -71,22 +81,29 @@ public final class FolderScanner {
         Set<Path> openDirectories = new HashSet<>();
         Path realFolder = realPath(folder);
         openDirectories.add(realFolder);
+        AtomicBoolean walkEnded = new AtomicBoolean();
         try (RootedFiles rooted = new RootedFiles(realRoot)) {
-            walk(rooted, realFolder, new Scan(rooted, realFolder).result(), new ArrayList<>(), new EntryNames(), sources,
-                    openDirectories);
+            walk(new Walk(rooted, walkEnded), realFolder, new Scan(rooted, realFolder, walkEnded).result(),
+                    new ArrayList<>(), new EntryNames(), sources, openDirectories);
             Instant folderModified = FileFacts.read(realFolder, LinkOption.NOFOLLOW_LINKS).stamp().modifiedInstant();
             return new Listing(sources, folderModified, realRoot.relativize(realFolder).toString());
         } catch (IOException e) {
             throw new ArchiveFolderException.Unreadable(folder.toString(), e);
+        } finally {
+            walkEnded.set(true); // listings started ahead and not begun yet are not needed (the walk failed)
         }
     }
 
+    /** One listing's walk: where it opens folders, and whether it has ended. */
+    private record Walk(RootedFiles rooted, AtomicBoolean ended) {
+    }
+
     /** Walks a folder given by its real path (no link in it) and its children, listed without following links. */
-    private void walk(RootedFiles rooted, Path directory, Scanned scanned, List<byte[]> segments, EntryNames names,
+    private void walk(Walk walk, Path directory, Scanned scanned, List<byte[]> segments, EntryNames names,
             List<Listing.Entry> sources, Set<Path> openDirectories) throws ArchiveFolderException {
         List<Child> children = scanned.children();
         LookedUp[] lookedUp = scanned.lookedUp();
-        SubfoldersAhead ahead = new SubfoldersAhead(rooted, scanned);
+        SubfoldersAhead ahead = new SubfoldersAhead(walk, scanned);
         for (int i = 0; i < children.size(); i++) {
             Child entry = children.get(i);
             Path child = entry.path();
@@ -116,8 +133,8 @@ public final class FolderScanner {
                     requireReadable(child, readable);
                     sources.add(new Listing.Entry(names.name(segments, true), true,
                             facts.stamp().modifiedEpochSecond(), facts.permissions(), null));
-                    Scanned subfolder = viaLink ? new Scan(rooted, real).result() : ahead.take(i);
-                    walk(rooted, real, subfolder, segments, names, sources, openDirectories);
+                    Scanned subfolder = viaLink ? new Scan(walk.rooted(), real, walk.ended()).result() : ahead.take(i);
+                    walk(walk, real, subfolder, segments, names, sources, openDirectories);
                     openDirectories.remove(real);
                 }
             } else if (facts.type() == FileFacts.Type.REGULAR_FILE) {
@@ -210,10 +227,12 @@ public final class FolderScanner {
      */
     private final class Scan {
         private final Path directory;
+        private final AtomicBoolean walkEnded;
         private final FutureTask<Listed> listed;
 
-        Scan(RootedFiles rooted, Path directory) {
+        Scan(RootedFiles rooted, Path directory, AtomicBoolean walkEnded) {
             this.directory = directory;
+            this.walkEnded = walkEnded;
             this.listed = new FutureTask<>(() -> listed(rooted, directory));
         }
 
@@ -223,7 +242,7 @@ public final class FolderScanner {
                 LookedUp[] lookedUp = new LookedUp[children.size()];
                 SharedLoop lookUps = new SharedLoop(children.size(), i -> lookedUp[i] = lookUp(children.get(i)));
                 if (children.size() > PARALLEL_LOOKUPS_FROM) {
-                    lookUps.offerTo(LOOKUP_POOL, LOOKUP_POOL.getParallelism());
+                    lookUps.offerTo(LOOKUP_POOL, LOOKUP_THREADS);
                 }
                 return new Listed(new Scanned(children, lookedUp), lookUps, null);
             } catch (ArchiveFolderException e) {
@@ -234,9 +253,12 @@ public final class FolderScanner {
         /** Starts it on the pool, which lists the folder and then helps look its children up. */
         void startAhead() {
             LOOKUP_POOL.execute(() -> {
+                if (walkEnded.get()) {
+                    return;
+                }
                 listed.run();
                 Listed done = resultNow();
-                if (done.failure() == null) {
+                if (done.failure() == null && !walkEnded.get()) {
                     done.lookUps().help();
                 }
             });
@@ -288,20 +310,20 @@ public final class FolderScanner {
      * link's target is listed when the walk reaches it. One listing ahead per level of the walk.
      */
     private final class SubfoldersAhead {
-        private final RootedFiles rooted;
+        private final Walk walk;
         private final Scanned scanned;
         private int aheadChild = -1;
         private Scan ahead;
 
-        SubfoldersAhead(RootedFiles rooted, Scanned scanned) {
-            this.rooted = rooted;
+        SubfoldersAhead(Walk walk, Scanned scanned) {
+            this.walk = walk;
             this.scanned = scanned;
             startAfter(-1);
         }
 
         /** The listing of the plain sub-folder at {@code child} (the walk takes them in order); starts the next. */
         Scanned take(int child) throws ArchiveFolderException {
-            Scan scan = child == aheadChild ? ahead : new Scan(rooted, scanned.children().get(child).path());
+            Scan scan = child == aheadChild ? ahead : scanOf(child);
             startAfter(child);
             return scan.result();
         }
@@ -313,12 +335,29 @@ public final class FolderScanner {
                 FileFacts facts = scanned.lookedUp()[next].facts();
                 if (facts != null && facts.type() == FileFacts.Type.DIRECTORY) {
                     aheadChild = next;
-                    ahead = new Scan(rooted, scanned.children().get(next).path());
+                    ahead = scanOf(next);
                     ahead.startAhead();
                     return;
                 }
             }
         }
+
+        private Scan scanOf(int child) {
+            return new Scan(walk.rooted(), scanned.children().get(child).path(), walk.ended());
+        }
+    }
+
+    private static ThreadPoolExecutor lookupPool() {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        AtomicInteger named = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64 * threads), task -> {
+                    Thread thread = new Thread(task, "folder-lookups-" + named.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.DiscardPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private LookedUp lookUp(Child child) {

@@ -16,8 +16,9 @@ import java.util.Set;
  * folder or file swapped for a link after the archive was planned therefore fails to open instead of leading a
  * read outside the root. Paths given here are real paths (links already resolved and checked at planning).
  *
- * <p>Keeps the folder of the last file opened, since an archive's files come folder by folder. Not thread-safe;
- * close it when done.
+ * <p>Keeps the folder of the last file opened, since an archive's files come folder by folder, so
+ * {@link #openFile} is not thread-safe; {@link #openDirectory} keeps nothing and may be called from several
+ * threads at once (the planner lists sub-folders ahead on other cores). Close it when done.
  */
 public final class RootedFiles implements AutoCloseable {
 
