@@ -83,8 +83,9 @@ public final class FolderScanner {
         openDirectories.add(realFolder);
         AtomicBoolean walkEnded = new AtomicBoolean();
         try (RootedFiles rooted = new RootedFiles(realRoot)) {
-            walk(new Walk(rooted, walkEnded), realFolder, new Scan(rooted, realFolder, walkEnded).result(),
-                    new ArrayList<>(), new EntryNames(), sources, openDirectories);
+            Walk walk = new Walk(rooted, walkEnded);
+            walk(walk, realFolder, new Scan(walk, realFolder).result(), new ArrayList<>(), new EntryNames(), sources,
+                    openDirectories);
             Instant folderModified = FileFacts.read(realFolder, LinkOption.NOFOLLOW_LINKS).stamp().modifiedInstant();
             return new Listing(sources, folderModified, realRoot.relativize(realFolder).toString());
         } catch (IOException e) {
@@ -133,7 +134,7 @@ public final class FolderScanner {
                     requireReadable(child, readable);
                     sources.add(new Listing.Entry(names.name(segments, true), true,
                             facts.stamp().modifiedEpochSecond(), facts.permissions(), null));
-                    Scanned subfolder = viaLink ? new Scan(walk.rooted(), real, walk.ended()).result() : ahead.take(i);
+                    Scanned subfolder = viaLink ? new Scan(walk, real).result() : ahead.take(i);
                     walk(walk, real, subfolder, segments, names, sources, openDirectories);
                     openDirectories.remove(real);
                 }
@@ -230,10 +231,10 @@ public final class FolderScanner {
         private final AtomicBoolean walkEnded;
         private final FutureTask<Listed> listed;
 
-        Scan(RootedFiles rooted, Path directory, AtomicBoolean walkEnded) {
+        Scan(Walk walk, Path directory) {
             this.directory = directory;
-            this.walkEnded = walkEnded;
-            this.listed = new FutureTask<>(() -> listed(rooted, directory));
+            this.walkEnded = walk.ended();
+            this.listed = new FutureTask<>(() -> listed(walk.rooted(), directory));
         }
 
         private Listed listed(RootedFiles rooted, Path directory) {
@@ -323,7 +324,7 @@ public final class FolderScanner {
 
         /** The listing of the plain sub-folder at {@code child} (the walk takes them in order); starts the next. */
         Scanned take(int child) throws ArchiveFolderException {
-            Scan scan = child == aheadChild ? ahead : scanOf(child);
+            Scan scan = child == aheadChild ? ahead : new Scan(walk, scanned.children().get(child).path());
             startAfter(child);
             return scan.result();
         }
@@ -335,15 +336,11 @@ public final class FolderScanner {
                 FileFacts facts = scanned.lookedUp()[next].facts();
                 if (facts != null && facts.type() == FileFacts.Type.DIRECTORY) {
                     aheadChild = next;
-                    ahead = scanOf(next);
+                    ahead = new Scan(walk, scanned.children().get(next).path());
                     ahead.startAhead();
                     return;
                 }
             }
-        }
-
-        private Scan scanOf(int child) {
-            return new Scan(walk.rooted(), scanned.children().get(child).path(), walk.ended());
         }
     }
 
