@@ -8,7 +8,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
+
+import dev.zipstream.storage.EntryChangedException;
 
 /**
  * Opens files and folders below the served root without following any symbolic link: a path is walked from the
@@ -30,11 +34,29 @@ public final class RootedFiles implements AutoCloseable {
         this.realRoot = realRoot;
     }
 
-    /** Opens a regular file for reading; fails if any part of its path is (now) a symbolic link. */
+    /**
+     * Opens a regular file for reading; fails if any part of its path is (now) a symbolic link, or if the file is
+     * no longer a regular file. A named pipe put in a file's place (an uploader's {@code rsync -a} makes them)
+     * would block the opening thread until something writes to it, for ever, and the JDK cannot open without
+     * blocking ({@code O_NONBLOCK}): so the type is looked at first ({@code fstatat} on the open folder, about a
+     * microsecond). That leaves the microseconds between the look and the open to a pipe swapped in right then.
+     */
     public FileChannel openFile(Path realFile) throws IOException {
         SecureDirectoryStream<Path> directory = directory(realFile.getParent());
-        return (FileChannel) directory.newByteChannel(realFile.getFileName(),
-                Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        Path name = realFile.getFileName();
+        BasicFileAttributes type = directory.getFileAttributeView(name, BasicFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS).readAttributes();
+        if (!type.isRegularFile()) {
+            throw new EntryChangedException(realFile.toString(), "is no longer a regular file (now " + kind(type) + ")");
+        }
+        return (FileChannel) directory.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static String kind(BasicFileAttributes type) {
+        if (type.isDirectory()) {
+            return "a folder";
+        }
+        return type.isSymbolicLink() ? "a symbolic link" : "a pipe, socket or device";
     }
 
     /** Opens a folder for listing; the caller closes the stream. */

@@ -2,6 +2,7 @@ package dev.zipstream.storage.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,31 @@ class FileEntryReaderTest {
             assertThrows(EntryChangedException.class, () -> reader.requireUnchanged(planned),
                     "the stamp check would have failed it");
         }
+    }
+
+    /**
+     * A file swapped for a named pipe after planning (an uploader's {@code rsync -a} makes pipes) fails at once,
+     * whichever way it is read: opening a pipe nobody writes to would block the thread for ever. A file swapped
+     * for a folder fails as clearly.
+     */
+    @Test
+    void aFileSwappedForAPipeOrAFolderFailsInsteadOfBlocking() throws Exception {
+        LocalFile planned = plan("a.jpg", "0123456789");
+        Files.delete(planned.path());
+        Process mkfifo = new ProcessBuilder("mkfifo", planned.path().toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertTheOpenFails(planned, "no longer a regular file (now a pipe, socket or device)");
+            try (FileEntryReader reader = readerOf(root)) {
+                EntryChangedException whole = assertThrows(EntryChangedException.class,
+                        () -> reader.read(planned, 0, ByteBuffer.allocate(10)));
+                assertTrue(whole.getMessage().contains("a.jpg"), whole.getMessage());
+                assertThrows(EntryChangedException.class, () -> reader.crc32(planned));
+            }
+        });
+        Files.delete(planned.path());
+        Files.createDirectory(planned.path());
+        assertTheOpenFails(planned, "no longer a regular file (now a folder)");
     }
 
     private static int crc32(byte[] bytes) {
