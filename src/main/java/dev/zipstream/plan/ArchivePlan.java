@@ -90,8 +90,8 @@ public final class ArchivePlan {
         for (ArchiveEntry entry : entries) {
             centralDirectoryLength += ZipLayout.centralHeaderLength(entry.spec(), entry.localHeaderOffset());
         }
-        String etag = '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(fingerprint(sources)).substring(0, 27)
-                + '"';
+        String digest = Base64.getUrlEncoder().withoutPadding().encodeToString(fingerprint(sources));
+        String etag = '"' + digest.substring(0, 27) + '"';
         // Never in the future (a camera clock set ahead): RFC 9110 forbids a Last-Modified later than Date.
         Instant lastModified = Instant.ofEpochSecond(Math.min(newestSecond, Instant.now().getEpochSecond()));
         return new ArchivePlan(storage, folder, Collections.unmodifiableList(entries), offset,

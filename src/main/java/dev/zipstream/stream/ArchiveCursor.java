@@ -221,7 +221,7 @@ public final class ArchiveCursor implements AutoCloseable {
         return plan.storage().reader(List::of);
     }
 
-    /** The entry's bytes, read whole, had this CRC-32, not the one its header declared: see {@link CrcService#recheck}. */
+    /** The entry's bytes, read whole, had this CRC-32, not the one its header declared ({@link CrcService#recheck}). */
     void crcContradicted(ArchiveEntry entry, int crcOfBytesRead) {
         crcs.recheck(plan, entry, crcOfBytesRead);
     }

@@ -76,7 +76,8 @@ class CrcRecheckTest {
         });
         crcs.recheck(plan, entry, actual);
         try (EntryReader reader = plan.storage().reader(List::of)) {
-            assertEquals(actual, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> crcs.crcOf(plan, entry, reader)));
+            int answered = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> crcs.crcOf(plan, entry, reader));
+            assertEquals(actual, answered);
         }
     }
 }

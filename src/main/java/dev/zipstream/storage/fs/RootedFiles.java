@@ -47,7 +47,8 @@ public final class RootedFiles implements AutoCloseable {
         BasicFileAttributes type = directory.getFileAttributeView(name, BasicFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS).readAttributes();
         if (!type.isRegularFile()) {
-            throw new EntryChangedException(realFile.toString(), "is no longer a regular file (now " + kind(type) + ")");
+            throw new EntryChangedException(realFile.toString(),
+                    "is no longer a regular file (now " + kind(type) + ")");
         }
         return (FileChannel) directory.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
