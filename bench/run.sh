@@ -6,7 +6,7 @@
 #
 # Environment: BENCH_DATA (data dir, default /tmp/benchdata), W64K_ROOT (figure g's root, default /tmp/bench-w64k),
 # SVC_PORT/NGX_PORT/PEER_PORT/BASE_PORT (18080/18081/18082/18083), SVC_JAVA (default java), SVC_JVM_OPTS (default
-# -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1, as the README runs it), SVC_ARGS (extra service flags), BENCH_KEEP=1 keeps the temp dir with logs. BASE_JAR, BASE_JAVA and/or
+# -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 --add-opens=java.base/sun.nio.fs=ALL-UNNAMED, as the README runs it), SVC_ARGS (extra service flags), BENCH_KEEP=1 keeps the temp dir with logs. BASE_JAR, BASE_JAVA and/or
 # BASE_JVM_OPTS add a second service ("base", e.g. the previous commit's jar) measured in the same rounds.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -59,7 +59,7 @@ PEER_PORT=${PEER_PORT:-18082}
 BASE_PORT=${BASE_PORT:-18083}
 W64K_ROOT=${W64K_ROOT:-/tmp/bench-w64k}
 SVC_JAVA=${SVC_JAVA:-java}
-SVC_JVM_OPTS=${SVC_JVM_OPTS:--Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1}
+SVC_JVM_OPTS=${SVC_JVM_OPTS:--Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 --add-opens=java.base/sun.nio.fs=ALL-UNNAMED}
 SVC_ARGS=${SVC_ARGS:-}
 JAR=$REPO/target/quarkus-app/quarkus-run.jar
 # "base": a second service measured in the same rounds (before/after a change), when any BASE_* is given.

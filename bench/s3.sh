@@ -115,7 +115,7 @@ start_service() { # port, endpoint port, extra JVM options
     # shellcheck disable=SC2086 # $3 is zero or more JVM options
     (cd "$TMP" && STORAGE=s3 S3_BUCKET=$BUCKET S3_ENDPOINT=http://127.0.0.1:$2 S3_REGION=$REGION \
         S3_PATH_STYLE=true PLAN_CACHE_SECONDS=0 AWS_ACCESS_KEY_ID=$ID AWS_SECRET_ACCESS_KEY=$SECRET \
-        exec java -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 -Dquarkus.http.port="$1" ${3:-} -jar "$JAR" \
+        exec java -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 --add-opens=java.base/sun.nio.fs=ALL-UNNAMED -Dquarkus.http.port="$1" ${3:-} -jar "$JAR" \
         > "$TMP/service-$1.log" 2>&1) &
     PIDS+=($!)
 }

@@ -31,7 +31,8 @@ final class ServiceProcess implements AutoCloseable {
     static ServiceProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
         int port = freePort();
         Path log = Files.createTempFile("service", ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m",
+                "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
