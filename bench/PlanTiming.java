@@ -11,7 +11,7 @@ import dev.zipstream.storage.fs.FileSystemStorage;
  *
  * <pre>
  * ./mvnw -B -q package -DskipTests
- * java -Xmx256m -cp "target/classes:target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*" bench/PlanTiming.java /tmp/bench-w64k w64k 20
+ * java -Xmx256m --add-opens=java.base/sun.nio.fs=ALL-UNNAMED -cp "target/classes:target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*" bench/PlanTiming.java /tmp/bench-w64k w64k 20
  * </pre>
  */
 public class PlanTiming {
