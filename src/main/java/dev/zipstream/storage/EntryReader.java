@@ -19,7 +19,8 @@ public interface EntryReader extends AutoCloseable {
     void finishEntry(StoredObject object) throws IOException;
 
     /**
-     * After an object was read whole in one {@link #read}: {@code crc32OfBytesRead} is the CRC-32 of the bytes read,
+     * After an object was read whole, from its first byte to its last (in one {@link #read} or several):
+     * {@code crc32OfBytesRead} is the CRC-32 of the bytes read,
      * {@code declaredCrc32} the one the entry's header was sent with, which is the planned version's. A mismatch
      * fails. A match shows the bytes are the planned ones, which is what {@link #finishEntry} checks for, so a
      * storage may take it in place of that check.

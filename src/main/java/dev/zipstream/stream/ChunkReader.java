@@ -2,6 +2,7 @@ package dev.zipstream.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +16,11 @@ import dev.zipstream.storage.EntryReader;
  * is in flight when the client hangs up can never leak (pooled buffers would need a release that a cancelled
  * stream cannot guarantee). The bulk path for plain HTTP/1.1 is the zero-copy one, which sends file bytes without
  * copying them at all.
+ *
+ * <p>A file sent from its first byte to its last under a known CRC-32 is checked by the CRC-32 of the bytes that
+ * went out, as the zero-copy path checks small files: a match shows they are the planned version's (the check its
+ * stamp would make, without a {@code stat}), and a mismatch fails the download. A mismatch under an unchanged stamp
+ * means the CRC-32 was remembered wrongly, and is read again ({@link ArchiveCursor#crcContradicted}).
  */
 final class ChunkReader implements AutoCloseable {
 
@@ -23,6 +29,8 @@ final class ChunkReader implements AutoCloseable {
     private final EntryReader files;
     private Piece pending;
     private long pendingDone;
+    /** The CRC-32 of the pending file's bytes so far, when it is checked by it (see above); else null. */
+    private CRC32 pendingCrc;
 
     ChunkReader(ArchiveCursor cursor, int chunkSize) {
         this.cursor = cursor;
@@ -42,6 +50,7 @@ final class ChunkReader implements AutoCloseable {
             if (pending == null) {
                 pending = cursor.next();
                 pendingDone = 0;
+                pendingCrc = checkedByCrc(pending) ? new CRC32() : null;
             }
             int n = (int) Math.min(out.remaining(), pending.length() - pendingDone);
             if (pending instanceof Piece.Bytes bytes) {
@@ -51,9 +60,12 @@ final class ChunkReader implements AutoCloseable {
                 ByteBuffer target = out.slice();
                 target.limit(n);
                 files.read(slice.entry().source(), slice.position() + pendingDone, target);
+                if (pendingCrc != null) {
+                    pendingCrc.update(chunk, out.position(), n);
+                }
                 out.position(out.position() + n);
                 if (slice.endsEntry() && pendingDone + n == slice.length()) {
-                    files.finishEntry(slice.entry().source());
+                    finishEntry(slice);
                 }
             }
             pendingDone += n;
@@ -65,6 +77,23 @@ final class ChunkReader implements AutoCloseable {
             files.finishRange(); // before the last chunk goes out
         }
         return Buffer.buffer(Unpooled.wrappedBuffer(chunk));
+    }
+
+    private static boolean checkedByCrc(Piece piece) {
+        return piece instanceof Piece.FileSlice slice && slice.position() == 0 && slice.endsEntry()
+                && slice.crcKnown();
+    }
+
+    private void finishEntry(Piece.FileSlice slice) throws IOException {
+        if (pendingCrc == null) {
+            files.finishEntry(slice.entry().source());
+            return;
+        }
+        int crcOfBytesRead = (int) pendingCrc.getValue();
+        if (crcOfBytesRead != (int) slice.declaredCrc32()) {
+            cursor.crcContradicted(slice.entry(), crcOfBytesRead);
+        }
+        files.finishEntryRead(slice.entry().source(), crcOfBytesRead, (int) slice.declaredCrc32());
     }
 
     @Override
