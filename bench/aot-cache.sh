@@ -27,7 +27,7 @@ fi
 "$HERE/mkdata.sh" "$BENCH_DATA" >/dev/null
 rm -f "$CACHE"
 LOG=$(mktemp /tmp/aot-train.XXXXXX.log)
-"$JAVA" -Xmx256m "$RECORD" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
+"$JAVA" -Xmx256m "$RECORD" --add-opens=java.base/sun.nio.fs=ALL-UNNAMED -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
     -jar "$JAR" --folder_path "$BENCH_DATA" >"$LOG" 2>&1 &
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true' EXIT

@@ -73,7 +73,8 @@ class KubernetesManifestsTest {
         assertTrue(javaOpts.contains("-Dquarkus.http.host=0.0.0.0"), javaOpts);
         assertTrue(javaOpts.contains("-XX:TieredStopAtLevel=1"), "the JIT setting the README recommends");
         assertTrue(javaOpts.contains("-XX:CompileThresholdScaling=0.1"), "C1 compiling early, as the README recommends");
-        assertTrue(javaOpts.contains("--add-opens=java.base/sun.nio.fs=ALL-UNNAMED"), "file facts without the attribute map, as the README recommends");
+        assertTrue(javaOpts.contains("--add-opens=java.base/sun.nio.fs=ALL-UNNAMED"),
+                "file facts without the attribute map, as the README recommends");
         assertTrue(javaOpts.contains("-XX:MaxRAMPercentage="), javaOpts);
         assertTrue(javaOpts.contains("-XX:MaxDirectMemorySize="), javaOpts);
     }

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * its CPU. The JDK's {@code PosixFileAttributes} result of the same {@code lstat} holds all of it in fields
  * ({@code sun.nio.fs.UnixFileAttributes}, the same on JDK 17 and 25), so where the JVM was started with
  * {@code --add-opens=java.base/sun.nio.fs=ALL-UNNAMED} they are read from there ({@link JdkFields}). Without
- * that flag, or on a JDK whose class has other fields, the map ({@link AttributeMap}): slower, never different.
+ * that flag, or on a JDK whose class has other fields, the map ({@link AttributeMap}): slower, never different
+ * (the times are converted as the JDK converts them, to the last nanosecond).
  */
 interface StatReader {
 
@@ -56,6 +57,10 @@ interface StatReader {
 
         @Override
         public String description() {
+            if (JdkFields.packageOpened()) {
+                return "through the JDK's attribute map (java.base/sun.nio.fs is opened, but this JDK's stat result"
+                        + " is not the one known)";
+            }
             return "through the JDK's attribute map (start the JVM with --add-opens=java.base/sun.nio.fs=ALL-UNNAMED"
                     + " to plan large folders faster)";
         }
@@ -66,6 +71,7 @@ interface StatReader {
      * (C1 too) binds each read to its field.
      */
     final class JdkFields implements StatReader {
+        private static final StatReader ATTRIBUTE_MAP = new AttributeMap();
         private static final Class<?> ATTRIBUTES_CLASS = attributesClass();
         private static final MethodHandles.Lookup PRIVATE = privateLookup();
         private static final VarHandle MODE = field("st_mode", int.class);
@@ -75,6 +81,11 @@ interface StatReader {
         private static final VarHandle MODIFIED_NANOS = field("st_mtime_nsec", long.class);
         private static final VarHandle CHANGED_SECONDS = field("st_ctime_sec", long.class);
         private static final VarHandle CHANGED_NANOS = field("st_ctime_nsec", long.class);
+
+        /** Whether the JVM opens {@code java.base/sun.nio.fs} to the service's code. */
+        static boolean packageOpened() {
+            return PRIVATE != null;
+        }
 
         /** Whether every field could be bound: the package is opened to us and the class is the one we know. */
         static boolean available() {
@@ -86,7 +97,7 @@ interface StatReader {
         public FileFacts read(Path path, LinkOption... options) throws IOException {
             PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, options);
             if (!ATTRIBUTES_CLASS.isInstance(attributes)) {
-                return new AttributeMap().read(path, options); // another file system provider than the JDK's
+                return ATTRIBUTE_MAP.read(path, options); // another file system provider than the JDK's
             }
             FileStamp stamp = new FileStamp((long) SIZE.get(attributes),
                     nanos((long) MODIFIED_SECONDS.get(attributes), (long) MODIFIED_NANOS.get(attributes)),
@@ -96,14 +107,19 @@ interface StatReader {
         }
 
         /**
-         * Seconds and nanoseconds as one count of nanoseconds, saturated beyond about the year 2262 as
-         * {@code FileTime.to(NANOSECONDS)} does, so both readers agree on every time a file system can hold.
+         * Seconds and nanoseconds as one count of nanoseconds, exactly as the attribute map's times come out
+         * ({@code UnixFileAttributes.toFileTime}, then {@code FileTime.to(NANOSECONDS)}), so both readers agree
+         * on every time, also those beyond the years 1677 and 2262 that a count of nanoseconds cannot hold.
          */
         static long nanos(long seconds, long nanos) {
+            if (nanos == 0) {
+                return TimeUnit.SECONDS.toNanos(seconds);
+            }
             try {
-                return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
+                return Math.addExact(nanos, Math.multiplyExact(seconds, 1_000_000_000L));
             } catch (ArithmeticException beyondRange) {
-                return seconds < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+                // The JDK's own fallback, to microseconds, unchecked as it is there.
+                return TimeUnit.MICROSECONDS.toNanos(seconds * 1_000_000L + nanos / 1_000L);
             }
         }
 
