@@ -18,9 +18,11 @@ import dev.zipstream.storage.EntryReader;
  * copying them at all.
  *
  * <p>A file sent from its first byte to its last under a known CRC-32 is checked by the CRC-32 of the bytes that
- * went out, as the zero-copy path checks small files: a match shows they are the planned version's (the check its
- * stamp would make, without a {@code stat}), and a mismatch fails the download. A mismatch under an unchanged stamp
- * means the CRC-32 was remembered wrongly, and is read again ({@link ArchiveCursor#crcContradicted}).
+ * went out, and a mismatch fails the download. A mismatch under an unchanged stamp means the CRC-32 was remembered
+ * wrongly, and is read again ({@link ArchiveCursor#crcContradicted}). A file read whole in one read is checked by
+ * that alone, as the zero-copy path checks small files (the check its stamp would make, without a {@code stat});
+ * a file read in pieces by its stamp too, at its open and after its last byte, so one deleted or replaced while it
+ * is sent still fails the download.
  */
 final class ChunkReader implements AutoCloseable {
 
@@ -31,6 +33,8 @@ final class ChunkReader implements AutoCloseable {
     private long pendingDone;
     /** The CRC-32 of the pending file's bytes so far, when it is checked by it (see above); else null. */
     private CRC32 pendingCrc;
+    /** Whether the pending file was read whole in one read. */
+    private boolean pendingReadInOne;
 
     ChunkReader(ArchiveCursor cursor, int chunkSize) {
         this.cursor = cursor;
@@ -60,6 +64,7 @@ final class ChunkReader implements AutoCloseable {
                 ByteBuffer target = out.slice();
                 target.limit(n);
                 files.read(slice.entry().source(), slice.position() + pendingDone, target);
+                pendingReadInOne = pendingDone == 0 && n == slice.length();
                 if (pendingCrc != null) {
                     pendingCrc.update(chunk, out.position(), n);
                 }
@@ -90,10 +95,15 @@ final class ChunkReader implements AutoCloseable {
             return;
         }
         int crcOfBytesRead = (int) pendingCrc.getValue();
-        if (crcOfBytesRead != (int) slice.declaredCrc32()) {
+        boolean contradicted = crcOfBytesRead != (int) slice.declaredCrc32();
+        if (contradicted) {
             cursor.crcContradicted(slice.entry(), crcOfBytesRead);
         }
-        files.finishEntryRead(slice.entry().source(), crcOfBytesRead, (int) slice.declaredCrc32());
+        if (contradicted || pendingReadInOne) {
+            files.finishEntryRead(slice.entry().source(), crcOfBytesRead, (int) slice.declaredCrc32());
+        } else {
+            files.finishEntry(slice.entry().source());
+        }
     }
 
     @Override
