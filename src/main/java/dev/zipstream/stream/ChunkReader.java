@@ -31,8 +31,9 @@ final class ChunkReader implements AutoCloseable {
     private final EntryReader files;
     private Piece pending;
     private long pendingDone;
-    /** The CRC-32 of the pending file's bytes so far, when it is checked by it (see above); else null. */
-    private CRC32 pendingCrc;
+    /** Whether the pending file is checked by its CRC-32 (see above), and that of its bytes so far. */
+    private boolean pendingChecked;
+    private final CRC32 pendingCrc = new CRC32();
     /** Whether the pending file was read whole in one read. */
     private boolean pendingReadInOne;
 
@@ -54,7 +55,8 @@ final class ChunkReader implements AutoCloseable {
             if (pending == null) {
                 pending = cursor.next();
                 pendingDone = 0;
-                pendingCrc = checkedByCrc(pending) ? new CRC32() : null;
+                pendingChecked = checkedByCrc(pending);
+                pendingCrc.reset();
             }
             int n = (int) Math.min(out.remaining(), pending.length() - pendingDone);
             if (pending instanceof Piece.Bytes bytes) {
@@ -65,7 +67,7 @@ final class ChunkReader implements AutoCloseable {
                 target.limit(n);
                 files.read(slice.entry().source(), slice.position() + pendingDone, target);
                 pendingReadInOne = pendingDone == 0 && n == slice.length();
-                if (pendingCrc != null) {
+                if (pendingChecked) {
                     pendingCrc.update(chunk, out.position(), n);
                 }
                 out.position(out.position() + n);
@@ -90,7 +92,7 @@ final class ChunkReader implements AutoCloseable {
     }
 
     private void finishEntry(Piece.FileSlice slice) throws IOException {
-        if (pendingCrc == null) {
+        if (!pendingChecked) {
             files.finishEntry(slice.entry().source());
             return;
         }
