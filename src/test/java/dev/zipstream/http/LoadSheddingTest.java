@@ -2,6 +2,7 @@ package dev.zipstream.http;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.OutputStream;
 import java.net.Socket;
@@ -10,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +37,9 @@ class LoadSheddingTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    DownloadSlots slots;
 
     @Test
     void thirdConcurrentDownloadIsTurnedAwayUntilOneEnds() throws Exception {
@@ -63,6 +69,15 @@ class LoadSheddingTest {
             }
         }
         DownloadLifecycleTest.awaitMetric("archives_active", 0);
+        awaitSlotsGivenBack(); // on the exchange's end, which may come a moment after the download's gauge
         given().get("/archive/simple/").then().statusCode(200);
+    }
+
+    private void awaitSlotsGivenBack() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (slots.taken() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, slots.taken(), "download slots still taken after both downloads ended");
     }
 }
