@@ -12,6 +12,8 @@ import dev.zipstream.stream.ByteRange;
  * @param rangeLabel how the span is logged ({@code -} for the whole archive)
  * @param deflated whether files are deflated (then the whole archive is sent, chunked, and {@code range} is
  *        unused)
+ * @param downloadEnded run once the download has ended, however it ended
  */
-public record ArchiveBody(String hash, ArchivePlan plan, ByteRange range, String rangeLabel, boolean deflated) {
+public record ArchiveBody(String hash, ArchivePlan plan, ByteRange range, String rangeLabel, boolean deflated,
+        Runnable downloadEnded) {
 }

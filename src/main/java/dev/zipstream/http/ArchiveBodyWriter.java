@@ -106,7 +106,8 @@ public class ArchiveBodyWriter implements ServerMessageBodyWriter<ArchiveBody> {
      * plans the folder anew rather than failing the same way until the plan expires.
      */
     private DownloadTracker track(ArchiveBody body, ArchiveMetrics.Transfer transfer) {
-        return metrics.start(body.hash(), body.rangeLabel(), transfer).whenFailed(() -> plans.forget(body.plan()));
+        return metrics.start(body.hash(), body.rangeLabel(), transfer).whenFailed(() -> plans.forget(body.plan()))
+                .whenSettled(body.downloadEnded());
     }
 
     @Override

@@ -54,7 +54,8 @@ public class ArchiveResource {
     @jakarta.ws.rs.Path("{hash}{slash: /?}")
     public Response download(@PathParam("hash") String hash, @Context HttpHeaders headers,
             @Context RoutingContext exchange) {
-        if (!slots.tryTake()) {
+        Runnable giveBack = slots.tryTake();
+        if (giveBack == null) {
             // Checked before any file-system work: shedding load must itself be cheap.
             metrics.rejected();
             LOG.warnf("Archive %s refused: %d downloads in progress (MAX_CONCURRENT_DOWNLOADS)", LogText.of(hash),
@@ -62,17 +63,21 @@ public class ArchiveResource {
             return ErrorPages.busy(headers, RETRY_AFTER_SECONDS,
                     "Too many downloads are in progress. Please try again in a minute.");
         }
-        exchange.addEndHandler(ended -> slots.giveBack());
-        return answer(hash, headers, true);
+        // Given back when the exchange ends, or when its download does if that comes first: a hang-up during a
+        // download does not always reach Vert.x Web's end handlers (a test once saw a slot still taken 5 s after).
+        exchange.addEndHandler(ended -> giveBack.run());
+        return answer(hash, headers, giveBack);
     }
 
     @HEAD
     @jakarta.ws.rs.Path("{hash}{slash: /?}")
     public Response describe(@PathParam("hash") String hash, @Context HttpHeaders headers) {
-        return answer(hash, headers, false);
+        return answer(hash, headers, null);
     }
 
-    private Response answer(String hash, HttpHeaders headers, boolean withBody) {
+    /** {@code downloadEnded}: what to run when the body's download ends; null for a HEAD, which has none. */
+    private Response answer(String hash, HttpHeaders headers, Runnable downloadEnded) {
+        boolean withBody = downloadEnded != null;
         ArchivePlan plan;
         try {
             Optional<ArchivePlan> planned = Optional.ofNullable(plans.plan(hash));
@@ -96,7 +101,7 @@ public class ArchiveResource {
                     .header(HttpHeaders.CACHE_CONTROL, "private").build();
         }
         if (deflate) {
-            return deflated(hash, plan, etag, lastModified, withBody);
+            return deflated(hash, plan, etag, lastModified, downloadEnded);
         }
         RangeHeader.Result wanted = Preconditions.rangeApplies(headers.getHeaderString("If-Range"), etag,
                 plan.lastModified(), Instant.now())
@@ -120,17 +125,17 @@ public class ArchiveResource {
                 .header(HttpHeaders.CONTENT_LENGTH, range.length());
         if (withBody) {
             String label = wanted instanceof RangeHeader.Partial ? range.start() + "-" + (range.end() - 1) : "-";
-            response.entity(new ArchiveBody(hash, plan, range, label, false));
+            response.entity(new ArchiveBody(hash, plan, range, label, false, downloadEnded));
         }
         return response.build();
     }
 
     /** The deflated archive: its length is known only at the end, so it is sent chunked and without ranges. */
     private static Response deflated(String hash, ArchivePlan plan, String etag, String lastModified,
-            boolean withBody) {
+            Runnable downloadEnded) {
         Response.ResponseBuilder response = archiveHeaders(Response.ok(), hash, etag, lastModified, "none");
-        if (withBody) {
-            response.entity(new ArchiveBody(hash, plan, ByteRange.whole(plan.length()), "-", true));
+        if (downloadEnded != null) {
+            response.entity(new ArchiveBody(hash, plan, ByteRange.whole(plan.length()), "-", true, downloadEnded));
         }
         return response.build();
     }

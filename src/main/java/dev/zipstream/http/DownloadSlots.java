@@ -1,5 +1,6 @@
 package dev.zipstream.http;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
@@ -9,6 +10,8 @@ import dev.zipstream.config.ServiceSettings;
 /**
  * {@code MAX_CONCURRENT_DOWNLOADS} as slots taken before an archive is planned and given back when its exchange
  * ends, however it ends: a burst of requests cannot all pass the check while the first ones are still planning.
+ * A slot is given back by whichever comes first of the exchange's end and its download's (see
+ * {@link ArchiveResource}), and only once.
  */
 @Singleton
 public class DownloadSlots {
@@ -20,25 +23,27 @@ public class DownloadSlots {
         this.max = settings.maxConcurrentDownloads();
     }
 
-    /** Takes a slot if one is free (always, when unlimited). */
-    boolean tryTake() {
+    /**
+     * Takes a slot if one is free (always, when unlimited): returns what gives it back, which does so the first
+     * time it runs and never again; null when no slot is free.
+     */
+    Runnable tryTake() {
         if (max == 0) {
-            return true;
+            return () -> { };
         }
         while (true) {
             int now = taken.get();
             if (now >= max) {
-                return false;
+                return null;
             }
             if (taken.compareAndSet(now, now + 1)) {
-                return true;
+                AtomicBoolean givenBack = new AtomicBoolean();
+                return () -> {
+                    if (givenBack.compareAndSet(false, true)) {
+                        taken.decrementAndGet();
+                    }
+                };
             }
-        }
-    }
-
-    void giveBack() {
-        if (max > 0) {
-            taken.decrementAndGet();
         }
     }
 

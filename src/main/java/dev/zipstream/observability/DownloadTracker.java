@@ -26,6 +26,7 @@ public final class DownloadTracker {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile Runnable onFailure = () -> { };
+    private volatile Runnable onSettled = () -> { };
 
     DownloadTracker(ArchiveMetrics metrics, String hash, String range, long startNanos) {
         this.metrics = metrics;
@@ -41,6 +42,12 @@ public final class DownloadTracker {
     /** Also runs this, before the connection is cut, if the download fails (e.g. to drop a stale plan). */
     public DownloadTracker whenFailed(Runnable action) {
         this.onFailure = action;
+        return this;
+    }
+
+    /** Also runs this once the download has settled, however (e.g. to give back its download slot). */
+    public DownloadTracker whenSettled(Runnable action) {
+        this.onSettled = action;
         return this;
     }
 
@@ -76,6 +83,7 @@ public final class DownloadTracker {
         metrics.finished(outcome, bytes.get(), nanos);
         ACCESS.infof("archive=%s range=%s bytes=%d duration_ms=%d outcome=%s", hash, range, bytes.get(),
                 nanos / 1_000_000, outcome.name().toLowerCase());
+        onSettled.run();
         return true;
     }
 
