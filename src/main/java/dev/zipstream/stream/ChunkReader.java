@@ -34,8 +34,6 @@ final class ChunkReader implements AutoCloseable {
     /** Whether the pending file is checked by its CRC-32 (see above), and that of its bytes so far. */
     private boolean pendingChecked;
     private final CRC32 pendingCrc = new CRC32();
-    /** Whether the pending file was read whole in one read. */
-    private boolean pendingReadInOne;
 
     ChunkReader(ArchiveCursor cursor, int chunkSize) {
         this.cursor = cursor;
@@ -66,7 +64,6 @@ final class ChunkReader implements AutoCloseable {
                 ByteBuffer target = out.slice();
                 target.limit(n);
                 files.read(slice.entry().source(), slice.position() + pendingDone, target);
-                pendingReadInOne = pendingDone == 0 && n == slice.length();
                 if (pendingChecked) {
                     pendingCrc.update(chunk, out.position(), n);
                 }
@@ -91,19 +88,21 @@ final class ChunkReader implements AutoCloseable {
                 && slice.crcKnown();
     }
 
+    /** After the slice's last byte was read; {@code pendingDone} is still what came before that read. */
     private void finishEntry(Piece.FileSlice slice) throws IOException {
         if (!pendingChecked) {
             files.finishEntry(slice.entry().source());
             return;
         }
         int crcOfBytesRead = (int) pendingCrc.getValue();
-        boolean contradicted = crcOfBytesRead != (int) slice.declaredCrc32();
-        if (contradicted) {
+        int declaredCrc32 = (int) slice.declaredCrc32();
+        if (crcOfBytesRead != declaredCrc32) {
             cursor.crcContradicted(slice.entry(), crcOfBytesRead);
         }
-        if (contradicted || pendingReadInOne) {
-            files.finishEntryRead(slice.entry().source(), crcOfBytesRead, (int) slice.declaredCrc32());
-        } else {
+        if (pendingDone == 0) { // read whole in one read: its bytes are the check
+            files.finishEntryRead(slice.entry().source(), crcOfBytesRead, declaredCrc32);
+        } else { // read in pieces: its bytes and its stamp
+            EntryReader.requireDeclaredCrc(slice.entry().source(), crcOfBytesRead, declaredCrc32);
             files.finishEntry(slice.entry().source());
         }
     }
