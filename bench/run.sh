@@ -8,11 +8,12 @@
 # SVC_PORT/NGX_PORT/PEER_PORT/BASE_PORT (18080/18081/18082/18083), SVC_JAVA (default java), SVC_JVM_OPTS (default
 # -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 --add-opens=java.base/sun.nio.fs=ALL-UNNAMED, as the README runs it), SVC_ARGS (extra service flags), BENCH_KEEP=1 keeps the temp dir with logs. BASE_JAR, BASE_JAVA and/or
 # BASE_JVM_OPTS add a second service ("base", e.g. the previous commit's jar) measured in the same rounds.
+# FRESH_COPY=0 serves BENCH_DATA itself instead of this run's copy of it (see bench/freshcopy.py).
 set -euo pipefail
 shopt -s inherit_errexit
 
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     cat <<'EOF'
 Figures:
   a  one download of big/ (1 GiB), CRC cache warm: MiB/s
@@ -141,7 +142,6 @@ WORK=$(mktemp -d /tmp/bench.XXXXXX)
 PRE=$WORK/prebuilt
 mkdir -p "$WORK/res" "$WORK/nginx" "$PRE"
 SVC_PID='' BASE_PID='' NGX_PID='' PEER_PID='' STORM_PID='' LOAD_PIDS=''
-SVC_ROOT=$BENCH_DATA
 
 stop_pid() { # pid: TERM, wait up to 10 s, then KILL
     local pid=$1 i
@@ -226,7 +226,7 @@ EOF
 }
 start_peer() {
     port_busy "$PEER_PORT" && die "port $PEER_PORT is taken"
-    "$PY" -m zipstream.server --bind 127.0.0.1 --directory "$BENCH_DATA" "$PEER_PORT" >>"$WORK/peer.log" 2>&1 &
+    "$PY" -m zipstream.server --bind 127.0.0.1 --directory "$DATA" "$PEER_PORT" >>"$WORK/peer.log" 2>&1 &
     PEER_PID=$!
     wait_port "$PEER_PORT" "$PEER_PID" zipstream-ng "$WORK/peer.log"
 }
@@ -395,6 +395,16 @@ wrk_run() { # key server seconds
 }
 
 # ---------------------------------------------------------------------------------------------------- servers
+# The servers read this run's own copy of the data set, written now in 1 MiB writes as nginx's prebuilt archives
+# are: a data set made days ago has been evicted and read back in readahead's small pieces since, and sendfile
+# pays per piece (bench/freshcopy.py; bench/README.md, eleventh part). Same bytes, same mtimes, same archives.
+DATA=$BENCH_DATA
+if [ "${FRESH_COPY:-1}" != 0 ]; then
+    DATA=$WORK/data
+    log "copying the data set to $DATA (1 MiB writes)"
+    "$HERE/freshcopy.py" "$BENCH_DATA" "$DATA"
+fi
+SVC_ROOT=$DATA
 log "starting service on $SVC_PORT ($SVC_JAVA $SVC_JVM_OPTS)$([ "$BASE" = 1 ] && echo ", base on $BASE_PORT ($BASE_JAVA $BASE_JVM_OPTS, $BASE_JAR)"), nginx on $NGX_PORT, zipstream-ng on $PEER_PORT"
 start_service
 [ "$BASE" = 1 ] && start_base
@@ -561,7 +571,7 @@ if want g; then
         for t in tar bsdtar; do record g_full_cached "$t" "$(tail -n 1 "$WORK/res/g_full.$t")"; done
         ensure_svc g w64k
     done
-    SVC_ROOT=$BENCH_DATA PROBE=names
+    SVC_ROOT=$DATA PROBE=names
     for s in $SERVICES; do restart "$s"; done
 fi
 
