@@ -8,12 +8,13 @@
 # SVC_PORT/NGX_PORT/PEER_PORT/BASE_PORT (18080/18081/18082/18083), SVC_JAVA (default java), SVC_JVM_OPTS (default
 # -Xmx256m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 --add-opens=java.base/sun.nio.fs=ALL-UNNAMED, as the README runs it), SVC_ARGS (extra service flags), BENCH_KEEP=1 keeps the temp dir with logs. BASE_JAR, BASE_JAVA and/or
 # BASE_JVM_OPTS add a second service ("base", e.g. the previous commit's jar) measured in the same rounds.
-# FRESH_COPY=0 serves BENCH_DATA itself instead of this run's copy of it (see bench/freshcopy.py).
+# FRESH_COPY=0 serves BENCH_DATA itself instead of this run's copy of it (see bench/freshcopy.py); a drop of the page
+# cache during the run (vm.drop_caches, by whoever runs the machine) is noted in the report.
 set -euo pipefail
 shopt -s inherit_errexit
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     cat <<'EOF'
 Figures:
   a  one download of big/ (1 GiB), CRC cache warm: MiB/s
@@ -323,6 +324,16 @@ warm() { # folder: one unmeasured download from each server
 note() { echo "- $*" >>"$WORK/notes"; log "$*"; }
 load_note() { # figure: the machine's load when a figure starts (the machine may be shared)
     echo "$1: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/loads"
+    cache_drop_check "figure $1 began"
+}
+cache_drops() { awk '$1 == "drop_pagecache" {print $2}' /proc/vmstat 2>/dev/null || true; }
+CACHE_DROPS=$(cache_drops)
+cache_drop_check() { # when: notes that someone dropped the page cache (vm.drop_caches) since the copy or the last note
+    local now
+    now=$(cache_drops)
+    [ "$now" = "$CACHE_DROPS" ] && return 0
+    note "the page cache was dropped (vm.drop_caches, not by this script) before $1 (and after the previous figure began): files read back since are in readahead's small pieces, which cost sendfile more CPU per GiB than freshly written files"
+    CACHE_DROPS=$now
 }
 declare -A OOMS=([svc]=0 [base]=0)
 PROBE=names # the folder whose HEAD tells that a service still answers
@@ -404,6 +415,7 @@ if [ "${FRESH_COPY:-1}" != 0 ]; then
     log "copying the data set to $DATA (1 MiB writes)"
     "$HERE/freshcopy.py" "$BENCH_DATA" "$DATA"
 fi
+CACHE_DROPS=$(cache_drops)
 SVC_ROOT=$DATA
 log "starting service on $SVC_PORT ($SVC_JAVA $SVC_JVM_OPTS)$([ "$BASE" = 1 ] && echo ", base on $BASE_PORT ($BASE_JAVA $BASE_JVM_OPTS, $BASE_JAR)"), nginx on $NGX_PORT, zipstream-ng on $PEER_PORT"
 start_service
@@ -651,6 +663,7 @@ raw() { # key: every round's values
     done
     return 0
 }
+cache_drop_check "the run ended"
 git_rev=$(git -C "$REPO" log -1 --format=%h -- src pom.xml 2>/dev/null || echo unknown)
 git -C "$REPO" diff --quiet HEAD -- src pom.xml 2>/dev/null || git_rev="$git_rev+dirty"
 {
