@@ -9,8 +9,9 @@ bench/run.sh writes nginx's prebuilt archives at the start of every run, in 1 Mi
 before has been evicted and read back since, so the service read small pieces where nginx read large ones
 (bench/README.md, eleventh part). Serving this copy gives both sides files written the same way, minutes apart.
 
-Modification times are kept, so the archives have the same bytes as archives of SOURCE. A sparse file (the 5 GiB
-huge/video.bin, all holes) is hard-linked instead, or copied with its holes where DEST is on another file system.
+Modification times and permissions are kept, so the archives have the same bytes as archives of SOURCE (links
+and *.part files are left out; bench/mkdata.sh makes neither). A sparse file (the 5 GiB huge/video.bin, all
+holes) is hard-linked instead, or copied with its holes where DEST is on another file system.
 """
 import os
 import shutil
@@ -41,6 +42,7 @@ def copy_file(src, dst, st):
                 fout.write(chunk)
         fout.truncate(st.st_size)
     os.replace(dst + ".part", dst)
+    os.chmod(dst, st.st_mode & 0o7777)
     os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
@@ -60,6 +62,7 @@ def main(source, dest):
             copy_file(src, os.path.join(target, name), st)
     for here, target in reversed(folders):  # after their contents, which change a folder's mtime
         st = os.stat(here)
+        os.chmod(target, st.st_mode & 0o7777)
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
     shutil.copystat(source, dest)
 
