@@ -327,7 +327,6 @@ load_note() { # figure: the machine's load when a figure starts (the machine may
     cache_drop_check "figure $1 began"
 }
 cache_drops() { awk '$1 == "drop_pagecache" {print $2}' /proc/vmstat 2>/dev/null || true; }
-CACHE_DROPS=$(cache_drops)
 cache_drop_check() { # when: notes that someone dropped the page cache (vm.drop_caches) since the copy or the last note
     local now
     now=$(cache_drops)
@@ -407,15 +406,16 @@ wrk_run() { # key server seconds
 
 # ---------------------------------------------------------------------------------------------------- servers
 # The servers read this run's own copy of the data set, written now in 1 MiB writes as nginx's prebuilt archives
-# are: a data set made days ago has been evicted and read back in readahead's small pieces since, and sendfile
-# pays per piece (bench/freshcopy.py; bench/README.md, eleventh part). Same bytes, same mtimes, same archives.
+# are: a data set written before a drop of the page cache (or an eviction) is read back in readahead's small
+# pieces, and sendfile pays per piece (bench/freshcopy.py; bench/README.md, eleventh part). Same bytes, same
+# mtimes, same archives.
 DATA=$BENCH_DATA
 if [ "${FRESH_COPY:-1}" != 0 ]; then
     DATA=$WORK/data
     log "copying the data set to $DATA (1 MiB writes)"
     "$HERE/freshcopy.py" "$BENCH_DATA" "$DATA"
 fi
-CACHE_DROPS=$(cache_drops)
+CACHE_DROPS=$(cache_drops) # what cache_drop_check compares with
 SVC_ROOT=$DATA
 log "starting service on $SVC_PORT ($SVC_JAVA $SVC_JVM_OPTS)$([ "$BASE" = 1 ] && echo ", base on $BASE_PORT ($BASE_JAVA $BASE_JVM_OPTS, $BASE_JAR)"), nginx on $NGX_PORT, zipstream-ng on $PEER_PORT"
 start_service
