@@ -7,7 +7,8 @@ Why: sendfile pays per page-cache piece (folio), and a file's pieces are the siz
 was dropped from the page cache and read back, the size readahead chose, which for files of a few MB is mostly
 small. bench/run.sh writes nginx's prebuilt archives at the start of every run, in 1 MiB writes; a data set made
 before a drop of the page cache (this VM's is dropped from outside now and then) is read back in small pieces, so
-the service read small pieces where nginx read large ones (bench/README.md, eleventh part). Serving this copy gives both sides files written the same way, minutes apart.
+the service read small pieces where nginx read large ones (bench/README.md, eleventh part). Serving this copy
+gives both sides files written the same way, minutes apart.
 
 Modification times and permissions are kept, so the archives have the same bytes as archives of SOURCE (links
 and *.part files are left out; bench/mkdata.sh makes neither). A sparse file (the 5 GiB huge/video.bin, all
