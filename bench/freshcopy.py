@@ -40,7 +40,9 @@ def copy_file(src, dst, st):
             if is_sparse(st) and chunk.count(0) == len(chunk):
                 fout.seek(len(chunk), os.SEEK_CUR)
             else:
-                fout.write(chunk)
+                view = memoryview(chunk)
+                while view:  # an unbuffered write may take only part of it
+                    view = view[fout.write(view):]
         fout.truncate(st.st_size)
     os.replace(dst + ".part", dst)
     os.chmod(dst, st.st_mode & 0o7777)

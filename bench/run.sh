@@ -158,7 +158,14 @@ cleanup() {
     stop_load
     stop_pid "$SVC_PID"; stop_pid "$BASE_PID"; stop_pid "$NGX_PID"; stop_pid "$PEER_PID"
     cp "$WORK/service.log" "$OUT/service.log" 2>/dev/null || true
-    if [ "${BENCH_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then
+        log "logs and the data set's copy kept in $WORK"
+    elif [ $rc -ne 0 ]; then
+        rm -rf "$WORK/data"
+        log "logs kept in $WORK"
+    else
+        rm -rf "$WORK"
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -327,11 +334,11 @@ load_note() { # figure: the machine's load when a figure starts (the machine may
     cache_drop_check "figure $1 began"
 }
 cache_drops() { awk '$1 == "drop_pagecache" {print $2}' /proc/vmstat 2>/dev/null || true; }
-cache_drop_check() { # when: notes that someone dropped the page cache (vm.drop_caches) since the copy or the last note
+cache_drop_check() { # when: notes that someone dropped the page cache (vm.drop_caches) since the copy began or the last check
     local now
     now=$(cache_drops)
     [ "$now" = "$CACHE_DROPS" ] && return 0
-    note "the page cache was dropped (vm.drop_caches, not by this script) before $1 (and after the previous figure began): files read back since are in readahead's small pieces, which cost sendfile more CPU per GiB than freshly written files"
+    note "the page cache was dropped (vm.drop_caches, not by this script) before $1 (since the data set's copy began, or the previous figure): files read back since are in readahead's small pieces, which cost sendfile more CPU per GiB than freshly written files"
     CACHE_DROPS=$now
 }
 declare -A OOMS=([svc]=0 [base]=0)
@@ -410,12 +417,12 @@ wrk_run() { # key server seconds
 # pieces, and sendfile pays per piece (bench/freshcopy.py; bench/README.md, eleventh part). Same bytes, same
 # mtimes, same archives.
 DATA=$BENCH_DATA
+CACHE_DROPS=$(cache_drops) # what cache_drop_check compares with
 if [ "${FRESH_COPY:-1}" != 0 ]; then
     DATA=$WORK/data
     log "copying the data set to $DATA (1 MiB writes)"
     "$HERE/freshcopy.py" "$BENCH_DATA" "$DATA"
 fi
-CACHE_DROPS=$(cache_drops) # what cache_drop_check compares with
 SVC_ROOT=$DATA
 log "starting service on $SVC_PORT ($SVC_JAVA $SVC_JVM_OPTS)$([ "$BASE" = 1 ] && echo ", base on $BASE_PORT ($BASE_JAVA $BASE_JVM_OPTS, $BASE_JAR)"), nginx on $NGX_PORT, zipstream-ng on $PEER_PORT"
 start_service
@@ -672,6 +679,7 @@ git -C "$REPO" diff --quiet HEAD -- src pom.xml 2>/dev/null || git_rev="$git_rev
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); command: \`$COMMAND\`; rounds: $ROUNDS; run time: ${ELAPSED} s"
     echo "- service: $git_rev, JVM options \`$SVC_JVM_OPTS\`$([ -n "$SVC_ARGS" ] && echo ", flags \`$SVC_ARGS\`"); $("$SVC_JAVA" -version 2>&1 | head -n 1)"
     [ "$BASE" = 1 ] && echo "- base: \`$BASE_JAR\`, JVM options \`$BASE_JVM_OPTS\`; $("$BASE_JAVA" -version 2>&1 | head -n 1)"
+    if [ "$DATA" = "$BENCH_DATA" ]; then echo "- data: \`$BENCH_DATA\` in place (FRESH_COPY=0)"; else echo "- data: a copy of \`$BENCH_DATA\` written at the run's start (bench/freshcopy.py)"; fi
     echo "- machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)"
     echo "- peers: $("$NGINX" -v 2>&1 | sed 's/.*: //'), zipstream-ng $("$PY" -c 'import importlib.metadata as m; print(m.version("zipstream-ng"))' 2>/dev/null || echo '?'), $(curl --version | head -n 1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
     echo
