@@ -15,7 +15,7 @@ and *.part files are left out; bench/mkdata.sh makes neither). A sparse file (th
 holes) is hard-linked instead, or copied with its holes where DEST is on another file system.
 """
 import os
-import shutil
+import stat
 import sys
 
 CHUNK = 1 << 20
@@ -26,7 +26,8 @@ def is_sparse(st):
 
 
 def copy_file(src, dst, st):
-    if is_sparse(st):
+    sparse = is_sparse(st)
+    if sparse:
         try:
             os.link(src, dst)
             return
@@ -37,7 +38,7 @@ def copy_file(src, dst, st):
             chunk = fin.read(CHUNK)
             if not chunk:
                 break
-            if is_sparse(st) and chunk.count(0) == len(chunk):
+            if sparse and chunk.count(0) == len(chunk):
                 fout.seek(len(chunk), os.SEEK_CUR)
             else:
                 view = memoryview(chunk)
@@ -60,14 +61,13 @@ def main(source, dest):
         for name in sorted(files):
             src = os.path.join(here, name)
             st = os.lstat(src)
-            if name.endswith(".part") or not os.path.isfile(src) or os.path.islink(src):
+            if name.endswith(".part") or not stat.S_ISREG(st.st_mode):  # lstat: a link is not regular
                 continue
             copy_file(src, os.path.join(target, name), st)
-    for here, target in reversed(folders):  # after their contents, which change a folder's mtime
+    for here, target in reversed(folders):  # after their contents, which change a folder's mtime; SOURCE too
         st = os.stat(here)
         os.chmod(target, st.st_mode & 0o7777)
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
-    shutil.copystat(source, dest)
 
 
 if __name__ == "__main__":
