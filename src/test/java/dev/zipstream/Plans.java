@@ -1,6 +1,5 @@
 package dev.zipstream;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.zipstream.plan.ArchiveFolders;
@@ -8,6 +7,7 @@ import dev.zipstream.plan.ArchivePlan;
 import dev.zipstream.storage.ArchiveFolderException;
 import dev.zipstream.storage.fs.FileSystemStorage;
 import dev.zipstream.storage.fs.FolderScanner;
+import dev.zipstream.storage.fs.ServiceUserAccess;
 
 /** Test helper: plans a folder directly below a root the way the service does, through the filesystem storage. */
 public final class Plans {
@@ -16,7 +16,7 @@ public final class Plans {
     private final ArchiveFolders folders;
 
     public Plans(Path root) {
-        this(root, Files::isReadable);
+        this(root, ServiceUserAccess.forThisProcess());
     }
 
     public Plans(Path root, FolderScanner.ReadAccess readAccess) {

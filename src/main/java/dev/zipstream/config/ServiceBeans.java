@@ -1,6 +1,5 @@
 package dev.zipstream.config;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +28,7 @@ import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.storage.Storage;
 import dev.zipstream.storage.fs.FileSystemStorage;
 import dev.zipstream.storage.fs.FolderScanner;
+import dev.zipstream.storage.fs.ServiceUserAccess;
 import dev.zipstream.storage.s3.S3Clients;
 import dev.zipstream.storage.s3.S3Storage;
 import dev.zipstream.plan.RecentPlans;
@@ -84,7 +84,10 @@ public class ServiceBeans {
     @Singleton
     @DefaultBean
     FolderScanner.ReadAccess readAccess() {
-        return Files::isReadable;
+        FolderScanner.ReadAccess access = ServiceUserAccess.forThisProcess();
+        LOG.debugf("Read permission is decided from each file's mode and owner for %s (access(2) where they deny)",
+                access);
+        return access;
     }
 
     @Produces

@@ -21,6 +21,7 @@ import dev.zipstream.crc.index.FolderIndex;
 import dev.zipstream.crc.index.IndexStore;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.storage.fs.FileSystemStorage;
+import dev.zipstream.storage.fs.ServiceUserAccess;
 
 /**
  * One background scan at a time, on the test's thread and clock: a folder still being uploaded waits for the
@@ -43,7 +44,7 @@ class BackgroundIndexerTest {
         Fixtures.write(album.resolve("b.jpg"), 20_000, 2);
         CrcIndex index = new CrcIndex(new IndexStore(work.resolve("index")));
         CrcService crcs = new CrcService(new CrcMemory(1000, 1 << 20), index, Runnable::run);
-        ArchiveFolders folders = new ArchiveFolders(new FileSystemStorage(root, Files::isReadable));
+        ArchiveFolders folders = new ArchiveFolders(new FileSystemStorage(root, ServiceUserAccess.forThisProcess()));
         Instant now = Instant.now();
 
         BackgroundIndexer uploading = new BackgroundIndexer(folders, crcs, 1 << 30, Duration.ofMinutes(1), at(now));
@@ -82,7 +83,8 @@ class BackgroundIndexerTest {
             Files.setLastModifiedTime(old, twoDaysAgo);
         }
         CrcIndex index = new CrcIndex(store);
-        BackgroundIndexer indexer = new BackgroundIndexer(new ArchiveFolders(new FileSystemStorage(root, Files::isReadable)),
+        ArchiveFolders folders = new ArchiveFolders(new FileSystemStorage(root, ServiceUserAccess.forThisProcess()));
+        BackgroundIndexer indexer = new BackgroundIndexer(folders,
                 new CrcService(new CrcMemory(10, 1 << 20), index, Runnable::run), 1 << 30, Duration.ZERO, at(now));
         indexer.scan();
         assertTrue(Files.exists(kept));

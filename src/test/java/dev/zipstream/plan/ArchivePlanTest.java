@@ -149,7 +149,7 @@ class ArchivePlanTest {
         Fixtures.write(folder.resolve("ok.jpg"), 10, 1);
         Fixtures.write(folder.resolve("locked.jpg"), 10, 2);
         Plans scanner = new Plans(root.toRealPath(),
-                path -> !path.getFileName().toString().equals("locked.jpg"));
+                (path, owner) -> !path.getFileName().toString().equals("locked.jpg"));
         ArchiveFolderException.Unreadable e = assertThrows(ArchiveFolderException.Unreadable.class,
                 () -> scanner.plan(folder));
         assertTrue(e.location().endsWith("locked.jpg"));
@@ -176,7 +176,8 @@ class ArchivePlanTest {
         assertEquals(expected, namesInOrder(plan));
         assertEntriesEqual(expectedEntries(folder), readWithZipInputStream(ArchiveBytes.of(plan)));
 
-        Plans locking = new Plans(served.toRealPath(), path -> !path.getFileName().toString().equals("t1500.jpg"));
+        Plans locking = new Plans(served.toRealPath(),
+                (path, owner) -> !path.getFileName().toString().equals("t1500.jpg"));
         ArchiveFolderException.Unreadable unreadable = assertThrows(ArchiveFolderException.Unreadable.class,
                 () -> locking.plan(folder));
         assertTrue(unreadable.location().endsWith("t1500.jpg"), unreadable.location());
@@ -216,7 +217,8 @@ class ArchivePlanTest {
         assertEquals(List.copyOf(expected.keySet()), namesInOrder(plan));
         assertEntriesEqual(expected, readWithZipInputStream(ArchiveBytes.of(plan)));
 
-        Plans locking = new Plans(served.toRealPath(), path -> !path.getFileName().toString().matches("d07|d10"));
+        Plans locking = new Plans(served.toRealPath(),
+                (path, owner) -> !path.getFileName().toString().matches("d07|d10"));
         ArchiveFolderException.Unreadable unreadable = assertThrows(ArchiveFolderException.Unreadable.class,
                 () -> locking.plan(folder));
         assertTrue(unreadable.location().endsWith("d07"), unreadable.location());

@@ -25,6 +25,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import dev.zipstream.Fixtures;
 import dev.zipstream.storage.fs.FileSystemStorage;
+import dev.zipstream.storage.fs.ServiceUserAccess;
 
 /**
  * The recent plans: one planning serves the requests of the next seconds, a busy folder is planned anew in the
@@ -53,7 +54,7 @@ class RecentPlansTest {
             Fixtures.write(album.resolve("photo" + i + ".jpg"), 1_000, i);
         }
         Fixtures.write(other.resolve("one.jpg"), 10, 9);
-        ArchiveFolders files = new ArchiveFolders(new FileSystemStorage(root, Files::isReadable));
+        ArchiveFolders files = new ArchiveFolders(new FileSystemStorage(root, ServiceUserAccess.forThisProcess()));
         scanner = folder -> {
             plannings.incrementAndGet();
             return files.plan(folder.getFileName().toString()).orElse(null);

@@ -110,7 +110,7 @@ class Zip64ArchiveTest {
     }
 
     /** The storage of plans that are laid out but never read. */
-    private static final FileSystemStorage NOWHERE = new FileSystemStorage(Path.of("/none"), path -> false);
+    private static final FileSystemStorage NOWHERE = new FileSystemStorage(Path.of("/none"), (path, owner) -> false);
 
     /** A plan of {@code count} empty files with synthetic stamps: never read, only laid out. */
     private static ArchivePlan plan(int count, long size) {

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import dev.zipstream.storage.ArchiveFolderException;
 
 /**
- * Everything the service needs of a file from one {@code stat}: its type, permission bits and {@link FileStamp}.
- * Read by {@link StatReader}, the only way to ctime, device and inode the JDK offers.
+ * Everything the service needs of a file from one {@code stat}: its type, permission bits and owner, and
+ * {@link FileStamp}. Read by {@link StatReader}, the only way to ctime, device and inode the JDK offers.
  */
-record FileFacts(Type type, int permissions, FileStamp stamp) {
+record FileFacts(Type type, FileOwner owner, FileStamp stamp) {
 
     enum Type {
         REGULAR_FILE, DIRECTORY, SYMBOLIC_LINK, OTHER
@@ -37,14 +37,22 @@ record FileFacts(Type type, int permissions, FileStamp stamp) {
         return StatReader.BEST.read(path, options);
     }
 
-    /** The facts from the fields of a {@code struct stat}: {@code st_mode} holds both the type and the permissions. */
-    static FileFacts of(int mode, FileStamp stamp) {
+    /**
+     * The facts from the fields of a {@code struct stat}: {@code st_mode} holds both the type and the permissions,
+     * {@code uid} and {@code gid} are {@code st_uid} and {@code st_gid}.
+     */
+    static FileFacts of(int mode, int uid, int gid, FileStamp stamp) {
         Type type = switch (mode & S_IFMT) {
             case S_IFREG -> Type.REGULAR_FILE;
             case S_IFDIR -> Type.DIRECTORY;
             case S_IFLNK -> Type.SYMBOLIC_LINK;
             default -> Type.OTHER;
         };
-        return new FileFacts(type, mode & 07777, stamp);
+        return new FileFacts(type, new FileOwner(mode & 07777, uid, gid), stamp);
+    }
+
+    /** The permission bits, {@code 07777} of {@code st_mode}. */
+    int permissions() {
+        return owner.permissions();
     }
 }

@@ -3,7 +3,6 @@ package dev.zipstream.storage.fs;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,7 +42,7 @@ public final class FolderScanner {
 
     private static final Logger LOG = Logger.getLogger(FolderScanner.class);
     /**
-     * A folder with more children than this has them looked up ({@code stat}, {@code access}) on all cores: in a
+     * A folder with more children than this has them looked up ({@code lstat}) on all cores: in a
      * folder of thousands of thumbnails those calls are most of the planning. Smaller ones are looked up by one
      * thread, which for a sub-folder is a pool thread ahead of the walk ({@link SubfoldersAhead}).
      */
@@ -60,10 +59,14 @@ public final class FolderScanner {
     private final Path realRoot;
     private final ReadAccess readAccess;
 
-    /** Whether a file can be opened for reading; a seam so tests can present an unreadable file to root. */
+    /**
+     * Whether a file can be opened for reading ({@link ServiceUserAccess}); a seam so tests can present an
+     * unreadable file to root.
+     */
     @FunctionalInterface
     public interface ReadAccess {
-        boolean isReadable(Path path);
+        /** {@code owner}: the bits and owner that the file's {@code lstat} gave (its target's, for a link). */
+        boolean isReadable(Path path, FileOwner owner);
     }
 
     public FolderScanner(Path realRoot, ReadAccess readAccess) {
@@ -72,7 +75,7 @@ public final class FolderScanner {
     }
 
     public FolderScanner(Path realRoot) {
-        this(realRoot, Files::isReadable);
+        this(realRoot, ServiceUserAccess.forThisProcess());
     }
 
     /** The entries of {@code folder}, which must be a directory inside the root. */
@@ -121,7 +124,7 @@ public final class FolderScanner {
             if (viaLink) {
                 real = linkTargetInsideRoot(child);
                 facts = real == null ? null : FileFacts.readOrNull(real, LinkOption.NOFOLLOW_LINKS);
-                readable = facts != null && readAccess.isReadable(child);
+                readable = facts != null && readAccess.isReadable(child, facts.owner());
             }
             if (facts == null) {
                 continue;
@@ -365,7 +368,7 @@ public final class FolderScanner {
             FileFacts facts = FileFacts.readOrNull(child.path(), LinkOption.NOFOLLOW_LINKS);
             boolean plain = facts != null
                     && (facts.type() == FileFacts.Type.REGULAR_FILE || facts.type() == FileFacts.Type.DIRECTORY);
-            return new LookedUp(facts, plain && readAccess.isReadable(child.path()), null);
+            return new LookedUp(facts, plain && readAccess.isReadable(child.path(), facts.owner()), null);
         } catch (ArchiveFolderException e) {
             return new LookedUp(null, false, e);
         }

@@ -41,14 +41,15 @@ interface StatReader {
          * and objects per file than {@code dev} and {@code ino} apart. {@code ino} alone is read too, for the
          * durable CRC index, which must not key on the device (see {@link FileStamp#indexStamp()}).
          */
-        private static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,fileKey";
+        private static final String ATTRIBUTES = "unix:mode,uid,gid,size,lastModifiedTime,ctime,ino,fileKey";
 
         @Override
         public FileFacts read(Path path, LinkOption... options) throws IOException {
             Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES, options);
             FileStamp stamp = new FileStamp((Long) attributes.get("size"), nanos(attributes.get("lastModifiedTime")),
                     nanos(attributes.get("ctime")), (Long) attributes.get("ino"), attributes.get("fileKey"));
-            return FileFacts.of((Integer) attributes.get("mode"), stamp);
+            return FileFacts.of((Integer) attributes.get("mode"), (Integer) attributes.get("uid"),
+                    (Integer) attributes.get("gid"), stamp);
         }
 
         private static long nanos(Object time) {
@@ -75,6 +76,8 @@ interface StatReader {
         private static final Class<?> ATTRIBUTES_CLASS = attributesClass();
         private static final MethodHandles.Lookup PRIVATE = privateLookup();
         private static final VarHandle MODE = field("st_mode", int.class);
+        private static final VarHandle USER = field("st_uid", int.class);
+        private static final VarHandle GROUP = field("st_gid", int.class);
         private static final VarHandle SIZE = field("st_size", long.class);
         private static final VarHandle INODE = field("st_ino", long.class);
         private static final VarHandle MODIFIED_SECONDS = field("st_mtime_sec", long.class);
@@ -89,8 +92,9 @@ interface StatReader {
 
         /** Whether every field could be bound: the package is opened to us and the class is the one we know. */
         static boolean available() {
-            return MODE != null && SIZE != null && INODE != null && MODIFIED_SECONDS != null
-                    && MODIFIED_NANOS != null && CHANGED_SECONDS != null && CHANGED_NANOS != null;
+            return MODE != null && USER != null && GROUP != null && SIZE != null && INODE != null
+                    && MODIFIED_SECONDS != null && MODIFIED_NANOS != null && CHANGED_SECONDS != null
+                    && CHANGED_NANOS != null;
         }
 
         @Override
@@ -103,7 +107,8 @@ interface StatReader {
                     nanos((long) MODIFIED_SECONDS.get(attributes), (long) MODIFIED_NANOS.get(attributes)),
                     nanos((long) CHANGED_SECONDS.get(attributes), (long) CHANGED_NANOS.get(attributes)),
                     (long) INODE.get(attributes), attributes.fileKey());
-            return FileFacts.of((int) MODE.get(attributes), stamp);
+            return FileFacts.of((int) MODE.get(attributes), (int) USER.get(attributes), (int) GROUP.get(attributes),
+                    stamp);
         }
 
         /**
