@@ -85,8 +85,13 @@ public class ServiceBeans {
     @DefaultBean
     FolderScanner.ReadAccess readAccess() {
         FolderScanner.ReadAccess access = ServiceUserAccess.forThisProcess();
-        LOG.debugf("Read permission is decided from each file's mode and owner for %s (access(2) where they deny)",
-                access);
+        if (access instanceof ServiceUserAccess.KernelOnly unknown) {
+            LOG.infof("The service's user and groups are unknown (%s): every file's read permission is asked of"
+                    + " access(2), which makes planning large folders slower", unknown.why());
+        } else {
+            LOG.debugf("Read permission is decided from each file's mode and owner for %s (access(2) where they"
+                    + " deny)", access);
+        }
         return access;
     }
 
