@@ -145,6 +145,14 @@ public final class BackgroundIndexer implements AutoCloseable {
                     LOG.debugf("Background CRC scan leaves %s to another replica (leased)", LogText.of(hash));
                     return missing.size();
                 }
+                // The index was looked at before the lease, up to 500 ms ago: another replica may have indexed
+                // the folder since and just given the lease back. Look again, so nothing is read twice.
+                index.currentNow(plan.folder());
+                missing = missing(plan);
+                if (missing.isEmpty()) {
+                    release(lease.get());
+                    return 0;
+                }
             } catch (IOException e) {
                 // The directory cannot be written: nobody can share work through it, so do the work here.
                 errors.incrementAndGet();

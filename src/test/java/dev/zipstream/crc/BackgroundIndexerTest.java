@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.zipstream.Fixtures;
 import dev.zipstream.crc.index.CrcIndex;
 import dev.zipstream.crc.index.FolderIndex;
+import dev.zipstream.crc.index.FolderLease;
 import dev.zipstream.crc.index.IndexStore;
 import dev.zipstream.plan.ArchiveFolders;
 import dev.zipstream.storage.fs.FileSystemStorage;
@@ -65,6 +66,46 @@ class BackgroundIndexerTest {
         index.close();
         later.close();
         uploading.close();
+    }
+
+    /**
+     * Replica two looks at the folder while replica one holds its lease and leaves it; one then indexes it and
+     * gives the lease back, and two comes again within the 500 ms its view of the index is kept: having taken the
+     * lease, it looks at the index again instead of reading every file a second time.
+     */
+    @Test
+    void aReplicaThatTakesALeaseJustGivenBackReadsNothingTheOtherIndexed() throws Exception {
+        Path root = Files.createDirectories(work.resolve("photos"));
+        Path album = Files.createDirectories(root.resolve("album"));
+        Fixtures.write(album.resolve("a.jpg"), 10_000, 1);
+        Fixtures.write(album.resolve("b.jpg"), 20_000, 2);
+        IndexStore store = new IndexStore(Files.createDirectories(work.resolve("index")));
+        ArchiveFolders folders = new ArchiveFolders(new FileSystemStorage(root, ServiceUserAccess.forThisProcess()));
+        Instant now = Instant.now();
+        CrcIndex oneIndex = new CrcIndex(store);
+        CrcService oneCrcs = new CrcService(new CrcMemory(1000, 1 << 20), oneIndex, Runnable::run);
+        BackgroundIndexer one = new BackgroundIndexer(folders, oneCrcs, 1 << 30, Duration.ZERO, at(now));
+        CrcIndex twoIndex = new CrcIndex(store);
+        CrcService twoCrcs = new CrcService(new CrcMemory(1000, 1 << 20), twoIndex, Runnable::run);
+        BackgroundIndexer two = new BackgroundIndexer(folders, twoCrcs, 1 << 30, Duration.ZERO, at(now));
+
+        FolderLease held = FolderLease.tryTake(store, "album", Duration.ofMinutes(5), at(now)).orElseThrow();
+        long started = System.nanoTime();
+        two.scan();
+        assertEquals(2, two.pendingFiles(), "left to the replica holding the lease");
+        held.close();
+        one.scan();
+        assertEquals(30_000, oneCrcs.bytesRead(CrcService.Reason.BACKGROUND));
+        two.scan();
+        assertTrue(System.nanoTime() - started < 500_000_000L, "within the time two's view of the index is kept");
+        assertEquals(0, twoCrcs.bytesRead(CrcService.Reason.BACKGROUND), "nothing read twice");
+        assertEquals(0, two.pendingFiles());
+        try (var files = Files.list(store.directory())) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".lease")), "every lease was given back");
+        }
+        for (AutoCloseable closing : new AutoCloseable[] {one, two, oneIndex, twoIndex}) {
+            closing.close();
+        }
     }
 
     @Test

@@ -81,6 +81,14 @@ public final class CrcIndex implements AutoCloseable {
         return current(folder, false);
     }
 
+    /**
+     * The folder's index as on disk now, whenever it was last looked at: for a replica that has just taken the
+     * folder's lease, since another may have finished the folder and given the lease back within those 500 ms.
+     */
+    public FolderIndex currentNow(String folder) {
+        return current(folder, true);
+    }
+
     private FolderIndex current(String folder, boolean fresh) {
         long checked = System.nanoTime();
         Loaded known = loaded.getIfPresent(folder);
