@@ -120,6 +120,7 @@ class ServiceUserAccessTest {
         Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
                 "needs root, to make files of other owners and run as other users");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Assumptions.assumeTrue(mayGiveAway(dir), "needs files given to other ids (a user namespace may lack them)");
         Path files = Files.createDirectory(dir.resolve("files"));
         int count = 0;
         for (int uid : new int[] {NOBODY, ARBITRARY, 0, STRANGER}) {
@@ -159,6 +160,22 @@ class ServiceUserAccessTest {
         }
         assertEquals(count, lines.size() - 1, "every file was looked at");
         assertEquals(count / 2, readable, "half the modes have the read bit of the class the user is in");
+    }
+
+    /** Whether a file here can be given to every id the test uses (a user namespace may map none of them). */
+    private static boolean mayGiveAway(Path dir) throws IOException {
+        Path probe = Files.writeString(dir.resolve("probe"), "x");
+        try {
+            for (int id : new int[] {NOBODY, ARBITRARY, REAL_GROUP, SUPPLEMENTARY, STRANGER}) {
+                Files.setAttribute(probe, "unix:uid", id, LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(probe, "unix:gid", id, LinkOption.NOFOLLOW_LINKS);
+            }
+            return true;
+        } catch (IOException refused) {
+            return false;
+        } finally {
+            Files.delete(probe);
+        }
     }
 
     /** The oracle and the classes it uses, where any user can read them. */
