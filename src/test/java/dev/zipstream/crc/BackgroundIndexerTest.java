@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -37,15 +38,20 @@ class BackgroundIndexerTest {
         return Clock.fixed(instant, ZoneOffset.UTC);
     }
 
-    @Test
-    void aFolderChangedWithinTheMinimumAgeWaitsForTheNextScan() throws Exception {
+    /** {@code photos/album/} with two photos of 10,000 and 20,000 bytes, planned as the service plans it. */
+    private ArchiveFolders albumOfTwoPhotos() throws IOException {
         Path root = Files.createDirectories(work.resolve("photos"));
         Path album = Files.createDirectories(root.resolve("album"));
         Fixtures.write(album.resolve("a.jpg"), 10_000, 1);
         Fixtures.write(album.resolve("b.jpg"), 20_000, 2);
+        return new ArchiveFolders(new FileSystemStorage(root, ServiceUserAccess.forThisProcess()));
+    }
+
+    @Test
+    void aFolderChangedWithinTheMinimumAgeWaitsForTheNextScan() throws Exception {
+        ArchiveFolders folders = albumOfTwoPhotos();
         CrcIndex index = new CrcIndex(new IndexStore(work.resolve("index")));
         CrcService crcs = new CrcService(new CrcMemory(1000, 1 << 20), index, Runnable::run);
-        ArchiveFolders folders = new ArchiveFolders(new FileSystemStorage(root, ServiceUserAccess.forThisProcess()));
         Instant now = Instant.now();
 
         BackgroundIndexer uploading = new BackgroundIndexer(folders, crcs, 1 << 30, Duration.ofMinutes(1), at(now));
@@ -75,12 +81,8 @@ class BackgroundIndexerTest {
      */
     @Test
     void aReplicaThatTakesALeaseJustGivenBackReadsNothingTheOtherIndexed() throws Exception {
-        Path root = Files.createDirectories(work.resolve("photos"));
-        Path album = Files.createDirectories(root.resolve("album"));
-        Fixtures.write(album.resolve("a.jpg"), 10_000, 1);
-        Fixtures.write(album.resolve("b.jpg"), 20_000, 2);
+        ArchiveFolders folders = albumOfTwoPhotos();
         IndexStore store = new IndexStore(Files.createDirectories(work.resolve("index")));
-        ArchiveFolders folders = new ArchiveFolders(new FileSystemStorage(root, ServiceUserAccess.forThisProcess()));
         Instant now = Instant.now();
         CrcIndex oneIndex = new CrcIndex(store);
         CrcService oneCrcs = new CrcService(new CrcMemory(1000, 1 << 20), oneIndex, Runnable::run);
