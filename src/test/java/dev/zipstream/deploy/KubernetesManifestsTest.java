@@ -81,14 +81,9 @@ class KubernetesManifestsTest {
 
     /** The options of {@code ENV JAVA_OPTS_APPEND} in the image's Dockerfile. */
     private static List<String> imageJavaOptsAppend() {
-        try {
-            String dockerfile = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/docker/Dockerfile.jvm"));
-            Matcher m = Pattern.compile("ENV JAVA_OPTS_APPEND=\"([^\"]*)\"").matcher(dockerfile);
-            assertTrue(m.find(), "the Dockerfile sets JAVA_OPTS_APPEND");
-            return List.of(m.group(1).trim().split("\\s+"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        String options = ImageEnvironment.variables().get("JAVA_OPTS_APPEND");
+        assertNotNull(options, "the Dockerfile sets JAVA_OPTS_APPEND");
+        return List.of(options.trim().split("\\s+"));
     }
 
     @Test
